@@ -1,0 +1,1 @@
+"""How audio gets rendered: one batched Engine interface, several runtimes, and the mixer."""

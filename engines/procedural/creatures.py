@@ -1,0 +1,196 @@
+"""Creatures: songbirds as frequency-swept whistles (syllables, trills), owls as soft low hoots,
+crickets as a high carrier gated in pulse trains (stridulation), frogs as pulsed buzzes through
+formants, dogs as short harmonic barks through a vocal tract, raptors as hoarse descending
+screeches, whales as slow low glides."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import dsp
+from .params import Params
+
+F32 = dsp.F32
+SINE = dsp.harmonic_table((1.0,))
+
+
+def _sweep_voice(n: int, sr: int, freq: np.ndarray, amp: np.ndarray, harmonics=(1.0, 0.08)) -> np.ndarray:
+    """A whistle following per-sample frequency and amplitude tracks (silent where amp is 0)."""
+    return dsp.table_osc(dsp.harmonic_table(tuple(harmonics)), dsp.phase(freq, n, sr)) * amp
+
+
+def birdsong(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros((n, 2), dtype=F32)
+    nyq = 0.45 * sr
+    for b in range(int(rng.integers(2, 5))):
+        freq = np.full(n, 3000.0, dtype=np.float64)
+        amp = np.zeros(n, dtype=F32)
+        base = rng.uniform(2500, 5500)
+        kind = rng.choice(["whistle", "trill", "warble"])
+        t = rng.uniform(0.0, 2.0)
+        while t < p.duration - 0.3:
+            syl = int(rng.integers(3, 9))
+            for s in range(syl):
+                if kind == "trill":
+                    length, gap = rng.uniform(0.02, 0.04), rng.uniform(0.01, 0.03)
+                    f_a, f_b = base * rng.uniform(1.1, 1.4), base * rng.uniform(0.7, 0.9)
+                elif kind == "whistle":
+                    length, gap = rng.uniform(0.1, 0.3), rng.uniform(0.05, 0.15)
+                    f_a, f_b = base * rng.uniform(0.8, 1.3), base * rng.uniform(0.8, 1.3)
+                else:
+                    length, gap = rng.uniform(0.04, 0.12), rng.uniform(0.02, 0.06)
+                    f_a, f_b = base * rng.uniform(0.7, 1.5), base * rng.uniform(0.7, 1.5)
+                a = int(t * sr)
+                m = min(int(length * sr), n - a)
+                if m <= 8:
+                    break
+                k = np.linspace(0.0, 1.0, m)
+                f = f_a + (f_b - f_a) * k
+                if kind == "warble":
+                    f = f * (1.0 + 0.08 * np.sin(dsp.TAU * rng.uniform(20, 40) * k * length))
+                freq[a:a + m] = np.minimum(f, nyq)
+                amp[a:a + m] = (np.sin(np.pi * k) ** 2).astype(F32) * F32(rng.uniform(0.6, 1.0))
+                t += length + gap
+            t += rng.uniform(1.0, 4.0) / (0.6 + 0.8 * p.intensity)
+        voice = _sweep_voice(n, sr, freq, amp)
+        out += dsp.pan(voice * F32(rng.uniform(0.3, 1.0)), rng.uniform(-0.8, 0.8))
+    leaves = np.stack([dsp.bandpass(dsp.pink(rng, n), 1000.0, 6000.0, sr) for _ in range(2)], axis=1) * F32(0.01)
+    return out + leaves
+
+
+def owl(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros(n, dtype=F32)
+    f0 = rng.uniform(320, 480)
+    # "hoo ... hu-hoo-hoooo": a long hoot, a pause, then a quick series ending long.
+    pattern = [(0.35, 0.45), (0.12, 0.08), (0.12, 0.08), (0.6, 0.0)] if rng.random() < 0.6 else [(0.5, 0.3), (0.5, 0.0)]
+    t = rng.uniform(0.05, 0.2)
+    scale = min(1.0, (p.duration - 0.2) / sum(a + b for a, b in pattern) / 1.0)
+    for length, gap in pattern:
+        length, gap = length * scale, gap * scale
+        m = int(length * sr)
+        a = int(t * sr)
+        if a + m > n or m < 16:
+            break
+        k = np.linspace(0, 1, m)
+        f = f0 * (1.02 + 0.04 * np.sin(np.pi * k) - 0.06 * k) * rng.uniform(0.97, 1.03)
+        tone = dsp.table_osc(dsp.harmonic_table((1.0, 0.12, 0.04)), dsp.phase(f, m, sr))
+        breath = dsp.lowpass(dsp.white(rng, m), 1200.0, sr) * F32(0.08)
+        env = np.minimum(k / 0.25, 1.0) * np.minimum((1 - k) / 0.3, 1.0)
+        out[a:a + m] += (tone + breath) * env.astype(F32)
+        t += length + gap
+    return out
+
+
+def crickets(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros((n, 2), dtype=F32)
+    t = dsp.times(n, sr)
+    for c in range(int(rng.integers(3, 7))):
+        carrier = min(rng.uniform(3800, 5200), 0.42 * sr)
+        pulse_hz = rng.uniform(25, 45)
+        pulses = int(rng.integers(2, 5))
+        chirp_rate = rng.uniform(1.2, 3.0) * (0.8 + 0.4 * p.intensity)
+        off = rng.uniform(0, 1)
+        cyc = (t * F32(chirp_rate) + F32(off)) % F32(1.0)
+        in_chirp = cyc < pulses / pulse_hz * chirp_rate
+        gate = np.maximum(np.sin(cyc * F32(dsp.TAU * pulse_hz / chirp_rate)), F32(0.0)) ** 2 * in_chirp
+        tone = dsp.table_osc(dsp.harmonic_table((1.0, 0.0, 0.05)), dsp.phase(carrier, n, sr))
+        out += dsp.pan(tone * gate.astype(F32) * F32(rng.uniform(0.3, 1.0)), rng.uniform(-0.9, 0.9))
+    return out
+
+
+def frogs(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros((n, 2), dtype=F32)
+    for fr in range(int(rng.integers(3, 6))):
+        f0 = rng.uniform(90, 220)
+        pulse = rng.uniform(15, 35)  # croak pulse rate: the "r-r-r" in ribbit
+        form = (rng.uniform(400, 700), rng.uniform(1000, 1600))
+        pan = rng.uniform(-0.8, 0.8)
+        level = rng.uniform(0.4, 1.0)
+        t = rng.uniform(0, 1.5)
+        while t < p.duration - 0.3:
+            m = int(rng.uniform(0.15, 0.45) * sr)
+            ph = dsp.phase(f0 * rng.uniform(0.95, 1.05), m, sr)
+            src = dsp.table_osc(dsp.pulse_table(12.0), ph)
+            tt = dsp.times(m, sr)
+            am = np.maximum(np.sin(dsp.TAU * pulse * tt), 0.0) ** 1.5
+            env = np.minimum(tt / 0.02, 1.0) * np.minimum((m / sr - tt) / 0.04, 1.0)
+            call = dsp.formants(src * am * env, form, (120.0, 200.0), (1.0, 0.5), sr)
+            dsp.add_at(out, int(t * sr), dsp.pan(call * F32(level), pan))
+            t += m / sr + rng.uniform(0.2, 1.5) / (0.6 + 0.8 * p.intensity)
+    return out
+
+
+def _bark(rng, sr, f0, length):
+    m = int(length * sr)
+    k = np.linspace(0, 1, m)
+    f = f0 * (0.85 + 0.45 * np.sin(np.pi * np.minimum(k * 1.6, 1.0)) - 0.2 * k)
+    ph = dsp.phase(f * (1 + 0.03 * np.sin(dsp.TAU * 30 * k * length)), m, sr)
+    src = dsp.table_osc(dsp.pulse_table(8.0), ph) + dsp.white(rng, m) * F32(0.25)
+    env = (np.minimum(k / 0.06, 1.0) * np.exp(-k * 3.0)).astype(F32)
+    x = dsp.formants(src * env, (rng.uniform(500, 800), rng.uniform(1200, 1700), rng.uniform(2400, 3200)),
+                     (150.0, 250.0, 400.0), (1.0, 0.6, 0.3), sr)
+    return x
+
+
+def dog_bark(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros(n, dtype=F32)
+    f0 = rng.uniform(250, 550) * (0.9 + 0.2 * p.intensity)
+    t = rng.uniform(0.02, 0.08)
+    for b in range(int(rng.integers(1, 4))):
+        length = rng.uniform(0.12, 0.25)
+        if t + length > p.duration - 0.05:
+            break
+        dsp.add_at(out, int(t * sr), _bark(rng, sr, f0 * rng.uniform(0.93, 1.07), length) * F32(rng.uniform(0.7, 1.0)))
+        t += length + rng.uniform(0.15, 0.4)
+    return out
+
+
+def eagle_cry(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros(n, dtype=F32)
+    t = rng.uniform(0.02, 0.1)
+    for c in range(int(rng.integers(1, 3))):
+        length = min(rng.uniform(0.6, 1.2), p.duration - t - 0.05)
+        if length < 0.1:
+            break
+        m = int(length * sr)
+        k = np.linspace(0, 1, m)
+        # "kee-eee-arr": a quick rise, then a long hoarse fall.
+        f = rng.uniform(2200, 3200) * (0.9 + 0.25 * np.sin(np.pi * np.minimum(k * 4, 1.0) * 0.5) - 0.35 * k ** 1.5)
+        rough = 1.0 + 0.04 * np.sin(dsp.TAU * rng.uniform(50, 90) * k * length)
+        tone = dsp.table_osc(dsp.harmonic_table((1.0, 0.5, 0.3, 0.15)), dsp.phase(np.minimum(f * rough, 0.2 * sr), m, sr))
+        hoarse = dsp.narrowband_noise(rng, f, 400.0, m, sr) * F32(0.5)
+        env = (np.minimum(k / 0.08, 1.0) * np.minimum((1 - k) / 0.3, 1.0)).astype(F32)
+        dsp.add_at(out, int(t * sr), (tone + hoarse) * env)
+        t += length + rng.uniform(0.1, 0.4)
+    return dsp.highpass(out, 800.0, sr)
+
+
+def whale_song(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    freq = np.full(n, 200.0)
+    amp = np.zeros(n, dtype=F32)
+    t = rng.uniform(0.1, 0.8)
+    while t < p.duration - 0.5:
+        length = min(rng.uniform(1.0, 3.0), p.duration - t - 0.1)
+        m = int(length * sr)
+        a = int(t * sr)
+        k = np.linspace(0, 1, m)
+        f_a, f_b = rng.uniform(120, 500), rng.uniform(120, 600)
+        bend = rng.uniform(-0.3, 0.3)
+        freq[a:a + m] = f_a + (f_b - f_a) * k + bend * f_a * np.sin(np.pi * k)
+        amp[a:a + m] = (np.sin(np.pi * k) ** 1.5).astype(F32)
+        t += length + rng.uniform(0.4, 2.0)
+    freq = freq * (1 + 0.01 * np.sin(F32(dsp.TAU * 4.0) * dsp.times(n, sr)))
+    x = dsp.table_osc(dsp.harmonic_table((1.0, 0.5, 0.25, 0.15, 0.08)), dsp.phase(freq, n, sr)) * amp
+    x = dsp.lowpass(x, 1800.0, sr)
+    sea = dsp.lowpass(dsp.brown(rng, n, sr), 200.0, sr) * F32(0.05)
+    return dsp.widen(rng, x + sea, sr, 0.02)
+
+
+GENERATORS = {"birdsong": birdsong, "owl": owl, "crickets": crickets, "frogs": frogs, "dog_bark": dog_bark,
+              "eagle_cry": eagle_cry, "whale_song": whale_song}

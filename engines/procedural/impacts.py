@@ -1,0 +1,216 @@
+"""Impacts and breaks: modal resonators struck by short noise bursts (glass, metal, wood, stone),
+granular showers of fragments whose rate decays (shatter, debris), and low-passed noise bodies for
+heavy, soft or huge things (body fall, explosion, rumble)."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import dsp
+from .params import Params
+
+F32 = dsp.F32
+
+
+def strike(rng, m: int, sr: int, freqs, t60s, gains, strike_t60: float = 0.002) -> np.ndarray:
+    """One hit on a modal object: its modes ringing plus the contact tick (a short noise burst)."""
+    x = dsp.modal_ring(m, sr, freqs, t60s, gains, rng)
+    k = min(m, max(16, int(strike_t60 * 3 * sr)))
+    tick = dsp.white(rng, k) * dsp.exp_decay(k, strike_t60, sr) * F32(0.5 * max(gains))
+    x[:k] += tick
+    return x
+
+
+def shower(p: Params, t_start: float, rate0: float, decay_s: float, f_range, t60_range, count_scale: float = 1.0,
+           amp_decay: float = 0.5, modes=(1.0, 2.3, 3.9)) -> np.ndarray:
+    """Fragments landing after a break: Poisson hits whose rate and loudness decay; every fragment
+    rings with its own pitch (inharmonic modes of a small chip or shard), spread in stereo."""
+    rng, n, sr = p.rng, p.n, p.sr
+    t = dsp.times(n, sr)
+    after = np.maximum(t - F32(t_start), 0.0)
+    rate = np.where(t >= t_start, rate0 * count_scale * np.exp(-after / F32(decay_s)), 0.0).astype(F32)
+    pos = dsp.poisson_times(rng, rate, n, sr)
+    m = pos.size
+    amps = rng.uniform(0.2, 1.0, m) * np.exp(-(pos / sr - t_start) / max(1e-3, decay_s * amp_decay * 2)) * rng.choice([-1.0, 1.0], m)
+    f0 = np.exp(rng.uniform(np.log(f_range[0]), np.log(f_range[1]), m))
+    freqs = f0[:, None] * np.asarray(modes)[None, :] * rng.uniform(0.97, 1.03, (m, len(modes)))
+    t60 = rng.uniform(*t60_range, m)[:, None] * (1.0 / np.arange(1, len(modes) + 1))[None, :]
+    gains = [1.0 / (1 + k) for k in range(len(modes))]
+    ch = rng.integers(0, 2, m)
+    out = np.zeros((n, 2), dtype=F32)
+    for c in range(2):
+        sel = ch == c
+        out[:, c] = dsp.ring_events(n, sr, pos[sel], amps[sel], freqs[sel], t60[sel], gains)
+    return out
+
+
+def glass_shatter(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    t0 = rng.uniform(0.01, 0.04)
+    out = np.zeros((n, 2), dtype=F32)
+    m = min(n, int(0.8 * sr))
+    # The break: a bright crack plus the pane's own ring.
+    crack = strike(rng, m, sr, rng.uniform(1500, 6000, 5), rng.uniform(0.1, 0.4, 5), rng.uniform(0.3, 1.0, 5), 0.004)
+    crack += dsp.highpass(dsp.white(rng, m) * dsp.exp_decay(m, 0.06, sr), 1500.0, sr) * F32(1.5)
+    dsp.add_at(out, int(t0 * sr), dsp.pan(crack, 0.0))
+    # Shards tinkling as they fall and bounce: high, short, many.
+    out += shower(p, t0 + 0.02, 140 + 140 * p.intensity, rng.uniform(0.35, 0.6), (2500, 8000), (0.03, 0.1)) * F32(1.2)
+    return out
+
+
+def glass_clink(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros(n, dtype=F32)
+    # Two glasses: each rings near-harmonically with long decay (a wine glass's bell modes).
+    f1, f2 = rng.uniform(1200, 2200), rng.uniform(1300, 2600)
+    ratios = np.array([1.0, 2.32, 4.25, 6.63])
+    clinks = int(rng.integers(1, 4))
+    for k in range(clinks):
+        a = int((0.02 + k * rng.uniform(0.15, 0.35)) * sr)
+        m = n - a
+        if m < int(0.05 * sr):
+            break
+        x = strike(rng, m, sr, f1 * ratios, (1.2, 0.6, 0.3, 0.15), (1.0, 0.35, 0.15, 0.08), 0.0008)
+        x += strike(rng, m, sr, f2 * ratios, (1.0, 0.5, 0.25, 0.12), (0.8, 0.3, 0.12, 0.06), 0.0008)
+        dsp.add_at(out, a, x * F32(1.0 / (1 + 0.5 * k)))
+    return dsp.widen(rng, out, sr, 0.003)
+
+
+def metal_clang(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    f0 = rng.uniform(180, 420)
+    # Free plate/bar ratios, each mode doubled slightly apart so it beats like real metal.
+    ratios = np.array([1.0, 2.76, 5.40, 8.93, 13.34, 1.51, 3.9])
+    freqs = np.concatenate([f0 * ratios, f0 * ratios * 1.006])
+    t60 = np.tile(rng.uniform(0.6, 1.6, len(ratios)) * np.array([1.0, 0.9, 0.7, 0.5, 0.35, 0.8, 0.6]), 2)
+    gains = np.tile(np.array([1.0, 0.7, 0.5, 0.35, 0.25, 0.4, 0.4]), 2) * 0.5
+    x = strike(rng, n, sr, freqs, t60, gains, 0.002)
+    x += dsp.highpass(dsp.white(rng, n) * dsp.exp_decay(n, 0.02, sr), 2000.0, sr) * F32(0.3)
+    x = np.roll(x, int(0.01 * sr))
+    x[: int(0.01 * sr)] = 0.0
+    return dsp.widen(rng, x, sr, 0.002)
+
+
+def sword_clash(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros(n, dtype=F32)
+    hits = int(rng.integers(1, 4))
+    t = 0.02
+    for k in range(hits):
+        a = int(t * sr)
+        m = n - a
+        if m < int(0.1 * sr):
+            break
+        f0 = rng.uniform(900, 1600)
+        # A thin blade: high, bright, long-ringing modes; then the scrape ("shing") of edge on edge.
+        freqs = f0 * np.array([1.0, 2.61, 4.93, 7.6, 1.004, 2.63])
+        x = strike(rng, m, sr, freqs, rng.uniform(0.6, 1.4, 6), (1.0, 0.8, 0.5, 0.3, 0.8, 0.6), 0.001)
+        sm = min(m, int(rng.uniform(0.15, 0.35) * sr))
+        scrape = dsp.narrowband_noise(rng, np.linspace(rng.uniform(3000, 5000), rng.uniform(5000, 8000), sm), 900.0, sm, sr)
+        x[:sm] += scrape * np.hanning(sm).astype(F32) * F32(0.5)
+        dsp.add_at(out, a, x * F32(1.0 / (1 + 0.3 * k)))
+        t += rng.uniform(0.25, 0.6)
+    return dsp.widen(rng, out, sr, 0.004)
+
+
+def wood_break(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros((n, 2), dtype=F32)
+    # A few cracks as the fibres give, then splinters, then the pieces land.
+    t = 0.02
+    m = int(0.4 * sr)
+    for k in range(int(rng.integers(2, 5))):
+        crack = strike(rng, m, sr, rng.uniform(180, 1200, 5), rng.uniform(0.04, 0.15, 5), rng.uniform(0.3, 1.0, 5), 0.003)
+        crack += dsp.bandpass(dsp.white(rng, m) * dsp.exp_decay(m, 0.03, sr), 800.0, 6000.0, sr) * F32(0.8)
+        dsp.add_at(out, int(t * sr), dsp.pan(crack * F32(rng.uniform(0.5, 1.0)), rng.uniform(-0.3, 0.3)))
+        t += rng.uniform(0.02, 0.12)
+    out += shower(p, t, 250, 0.08, (1500, 5000), (0.015, 0.03)) * F32(0.8)
+    land = int(min(p.duration - 0.3, t + rng.uniform(0.25, 0.5)) * sr)
+    thud = strike(rng, int(0.3 * sr), sr, rng.uniform(120, 400, 3), (0.1, 0.08, 0.06), (1.0, 0.6, 0.4), 0.005)
+    dsp.add_at(out, land, dsp.pan(thud * F32(0.6), rng.uniform(-0.3, 0.3)))
+    return out
+
+
+def twig_snap(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros(n, dtype=F32)
+    t = rng.uniform(0.02, 0.08)
+    m = int(0.15 * sr)
+    for k in range(int(rng.integers(1, 3))):
+        x = strike(rng, m, sr, rng.uniform(1500, 4500, 3), (0.02, 0.015, 0.01), (1.0, 0.7, 0.5), 0.0008)
+        x += dsp.highpass(dsp.white(rng, m) * dsp.exp_decay(m, 0.008, sr), 2000.0, sr)
+        dsp.add_at(out, int(t * sr), x * F32(1.0 if k == 0 else 0.5))
+        t += rng.uniform(0.02, 0.06)
+    rustle = dsp.bandpass(dsp.white(rng, n), 2000.0, 8000.0, sr) * dsp.attack_decay(n, 0.02, 0.3, sr) * F32(0.03)
+    return out + np.roll(rustle, int(t * sr))
+
+
+def body_fall(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros(n, dtype=F32)
+    t0 = rng.uniform(0.05, 0.15)
+    # Cloth swish, the heavy soft thud of the torso, then limbs flopping down.
+    sw = int(t0 * sr)
+    out[:sw] += dsp.bandpass(dsp.white(rng, sw), 800.0, 5000.0, sr) * np.linspace(0, 1, sw, dtype=F32) ** 2 * F32(0.05)
+    m = min(n - sw, int(0.6 * sr))
+    hit = dsp.white(rng, m) * dsp.attack_decay(m, 0.004, 0.12, sr)
+    thud = dsp.lowpass(hit, 180.0, sr, order=4) * F32(6.0) + dsp.resonator(hit, rng.uniform(55, 80), 0.15, sr) * F32(0.2)
+    thud += dsp.bandpass(hit, 300.0, 2000.0, sr) * F32(0.3)
+    out[sw:sw + m] += thud
+    for k in range(int(rng.integers(1, 4))):
+        lm = int(0.15 * sr)
+        limb = dsp.lowpass(dsp.white(rng, lm) * dsp.attack_decay(lm, 0.003, 0.06, sr), 600.0, sr)
+        dsp.add_at(out, sw + int(rng.uniform(0.08, 0.4) * sr), limb * F32(rng.uniform(0.3, 0.8)))
+    return dsp.widen(rng, out, sr, 0.002)
+
+
+def explosion(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    dur = p.duration
+    t0 = rng.uniform(0.01, 0.05)
+    a = int(t0 * sr)
+    m = n - a
+    t = dsp.times(m, sr)
+    # Blast: broadband burst whose brightness collapses fast (the shock front passing).
+    burst = dsp.white(rng, m) * dsp.attack_decay(m, 0.002, 0.4, sr)
+    bright = dsp.highpass(burst, 1500.0, sr) * F32(0.5)
+    body = dsp.lowpass(dsp.white(rng, m), 900.0, sr) * dsp.attack_decay(m, 0.005, 1.2, sr)
+    # Sub boom: a falling sine, the chest-punch.
+    boom = dsp.sine(dsp.phase(30.0 + 70.0 * np.exp(-t / 0.15), m, sr)) * dsp.attack_decay(m, 0.005, 1.5, sr)
+    # Rumble tail: rolling brown noise.
+    tail = dsp.lowpass(dsp.brown(rng, m, sr), 200.0, sr) * dsp.attack_decay(m, 0.2, max(1.5, dur * 0.9), sr)
+    mono = bright + body * F32(1.5) + boom * F32(1.2) + tail * F32(1.5)
+    out = np.zeros((n, 2), dtype=F32)
+    out[a:] = dsp.widen(rng, mono, sr, 0.009)
+    # Debris raining down after.
+    out += shower(p, t0 + 0.3, 60 * (0.5 + p.intensity), 0.8, (400, 3000), (0.03, 0.07)) * F32(0.5)
+    return out
+
+
+def debris(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    # Rubble: stones of many sizes landing over a couple of seconds, over a low slide.
+    out = shower(p, 0.02, 60 + 60 * p.intensity, p.duration * 0.5, (300, 3500), (0.03, 0.09), amp_decay=1.5,
+                 modes=(1.0, 1.7, 2.9))
+    slide = dsp.lowpass(dsp.brown(rng, n, sr), 300.0, sr) * dsp.attack_decay(n, 0.05, p.duration, sr) * F32(0.5)
+    grit = dsp.bandpass(dsp.white(rng, n), 1000.0, 6000.0, sr) * dsp.attack_decay(n, 0.05, p.duration * 0.6, sr) * F32(0.04)
+    return out + dsp.widen(rng, slide + grit, sr, 0.01)
+
+
+def rock_rumble(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    dur = p.duration
+    env = dsp.segment_env(n, [(0, 0), (0.3 * dur, 1.0), (0.7 * dur, 0.8), (dur, 0.0)], sr)
+    env *= dsp.smooth_random(rng, n, 4.0, sr, 0.5, 1.0)
+    l = dsp.lowpass(dsp.brown(rng, n, sr, 10.0), 120.0, sr, order=4)
+    r = dsp.lowpass(dsp.brown(rng, n, sr, 10.0), 120.0, sr, order=4)
+    grind = dsp.bandpass(dsp.white(rng, n), 150.0, 800.0, sr) * dsp.smooth_random(rng, n, 12.0, sr, 0.0, 1.0) * F32(0.08)
+    out = np.stack([(l + grind) * env, (r + grind) * env], axis=1)
+    knocks = shower(p, 0.1 * dur, 8, dur, (200, 900), (0.06, 0.1), amp_decay=3.0, modes=(1.0, 1.6))
+    return out + knocks * F32(0.3) * env[:, None]
+
+
+GENERATORS = {
+    "glass_shatter": glass_shatter, "wood_break": wood_break, "metal_clang": metal_clang, "body_fall": body_fall,
+    "explosion": explosion, "debris": debris, "rock_rumble": rock_rumble, "twig_snap": twig_snap,
+    "sword_clash": sword_clash, "glass_clink": glass_clink,
+}

@@ -1,0 +1,181 @@
+"""Vehicles: engines as firing-rate pulse trains through exhaust resonances following an rpm
+curve, tyre squeal as a jittery tonal friction band over road noise, horns as two detuned buzzy
+tones, a train as rumble plus rail clacks with a Doppler pass-by, traffic as passing swells."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import dsp
+from .params import Params
+
+F32 = dsp.F32
+
+
+def engine_tone(rng, rpm: np.ndarray, sr: int, cylinders: int = 4, roughness: float = 0.3) -> np.ndarray:
+    """A combustion engine: pulses at the firing rate (rpm/60 * cylinders/2) with cycle jitter,
+    through exhaust and body resonances."""
+    n = len(rpm)
+    fire = rpm / 60.0 * cylinders / 2.0
+    fire = fire * (F32(1.0) + F32(0.02) * dsp.lowpass(dsp.white(rng, n), 30.0, sr))
+    ph = dsp.phase(fire, n, sr)
+    pulses = dsp.pulse_wave(ph, 6.0)
+    # Half-order component: one cylinder slightly different, the burble of a real engine.
+    pulses += F32(roughness) * dsp.pulse_wave(ph * 0.5, 3.0)
+    load = np.clip((rpm - 700.0) / 4000.0, 0.0, 1.0).astype(F32)
+    noise = dsp.bandpass(dsp.white(rng, n), 300.0, 3000.0, sr) * (F32(0.05) + F32(0.3) * load) * (pulses + 1.0)
+    x = dsp.lowpass(pulses, 900.0, sr, order=2) + dsp.modal_bank(pulses, [110.0, 260.0, 520.0], (0.1, 0.08, 0.05), (0.05, 0.04, 0.02), sr)
+    return (x + noise * F32(0.3)).astype(F32)
+
+
+def car_engine(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    dur = p.duration
+    idle = rng.uniform(750, 950)
+    peak = rng.uniform(3000, 4500) * (0.7 + 0.4 * p.intensity)
+    # Idle, a rev or two, then pull away through the gears.
+    pts = [(0.0, idle), (0.15 * dur, idle)]
+    rev_t = rng.uniform(0.18, 0.25) * dur
+    pts += [(rev_t, idle), (rev_t + 0.12 * dur, peak * 0.8), (rev_t + 0.22 * dur, idle * 1.1)]
+    t = rev_t + 0.3 * dur
+    pts.append((t, idle * 1.2))
+    gear_len = (dur - t) / 2.0
+    for g in range(2):
+        pts.append((t + gear_len * 0.9, peak * (0.85 + 0.1 * g)))
+        pts.append((t + gear_len, peak * 0.55))
+        t += gear_len
+    rpm = dsp.segment_env(n, pts, sr)
+    rpm = dsp.one_pole_lp(rpm, 4.0, sr)
+    x = engine_tone(rng, rpm, sr)
+    level = dsp.segment_env(n, [(0, 0.6), (0.8 * dur, 1.0), (dur, 0.8)], sr)
+    return dsp.widen(rng, (x * level).astype(F32), sr, 0.004)
+
+
+def tire_skid(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    dur = p.duration
+    f0 = rng.uniform(650, 1100)
+    # The squeal falls in pitch as the car slows, and wobbles as the tyre grips and slips.
+    f = f0 * dsp.segment_env(n, [(0, 1.05), (dur, rng.uniform(0.75, 0.9))], sr)
+    f *= dsp.smooth_random(rng, n, 9.0, sr, 0.96, 1.04)
+    ph = dsp.phase(f, n, sr)
+    tone = dsp.table_osc(dsp.harmonic_table((1.0, 0.45, 0.3, 0.15, 0.08)), ph)
+    chatter = F32(0.6) + F32(0.4) * dsp.smooth_random(rng, n, 35.0, sr, 0.0, 1.0)
+    band = dsp.narrowband_noise(rng, f * 1.0, 180.0, n, sr) * F32(0.6)
+    road = dsp.bandpass(dsp.pink(rng, n), 200.0, 5000.0, sr) * F32(0.35)
+    rumble = dsp.lowpass(dsp.brown(rng, n, sr), 150.0, sr) * F32(0.4)
+    attack = rng.uniform(0.03, 0.08)
+    env = dsp.segment_env(n, [(0, 0), (attack, 1.0), (0.7 * dur, 0.9), (dur - 0.05, 0.0), (dur, 0.0)], sr)
+    squeal = (tone * F32(0.5) + band) * chatter * F32(0.6 + 0.4 * p.intensity)
+    x = (squeal + road + rumble) * env
+    return dsp.widen(rng, x.astype(F32), sr, 0.007)
+
+
+def car_horn(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    dur = p.duration
+    # Car horns are two diaphragm horns about a major third apart, buzzy (square-ish).
+    f1 = rng.uniform(380, 460)
+    f2 = f1 * rng.choice([1.25, 1.26, 1.2])
+    out = np.zeros(n, dtype=F32)
+    honks = [(0.02, dur - 0.08)] if rng.random() < 0.5 else [(0.02, 0.3 * dur), (0.42 * dur, dur - 0.08)]
+    for a, b in honks:
+        m = int((b - a) * sr)
+        if m <= 0:
+            continue
+        tone = np.zeros(m, dtype=F32)
+        for f in (f1, f2):
+            tone += dsp.table_osc(dsp.harmonic_table(dsp.square_amps(f, sr, 14)), dsp.phase(f * rng.uniform(0.998, 1.002), m, sr))
+        tone = dsp.modal_bank(tone, [rng.uniform(1800, 2600), 3200.0], (0.01, 0.01), (0.3, 0.2), sr) + tone * F32(0.3)
+        env = dsp.segment_env(m, [(0, 0), (0.015, 1), (m / sr - 0.02, 1), (m / sr, 0)], sr)
+        dsp.add_at(out, int(a * sr), tone * env)
+    return dsp.bandpass(out, 250.0, 6000.0, sr)
+
+
+def train_passing(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    dur = p.duration
+    t = dsp.times(n, sr)
+    t_pass = rng.uniform(0.4, 0.6) * dur
+    speed = rng.uniform(20, 35)  # m/s
+    d0 = rng.uniform(8, 20)  # closest distance, m
+    x_pos = speed * (t - F32(t_pass))
+    r = np.sqrt(x_pos * x_pos + F32(d0 * d0))
+    gain = F32(d0) / r
+    radial = x_pos / r * F32(speed)  # approaching: negative
+    doppler = F32(343.0) / (F32(343.0) + radial)
+    # Rumble of the locomotive and wagons.
+    rumble = dsp.lowpass(dsp.brown(rng, n, sr), 250.0, sr) + dsp.bandpass(dsp.pink(rng, n), 300.0, 2500.0, sr) * F32(0.3)
+    motor = dsp.table_osc(dsp.harmonic_table((1.0, 0.5, 0.3, 0.2)), dsp.phase(rng.uniform(70, 110) * doppler, n, sr)) * F32(0.3)
+    # Clacks: each bogie crosses a rail joint; pairs of hits at wagon spacing.
+    wagon = rng.uniform(14, 20) / speed
+    times_c = []
+    k = 0.0
+    train_len = rng.uniform(0.5, 0.8) * dur
+    start = t_pass - train_len * 0.4
+    while k < train_len:
+        times_c += [start + k, start + k + 2.5 / speed]
+        k += wagon
+    pos = (np.array(times_c) * sr).astype(np.int64)
+    clacks = dsp.impulse_train(n, pos, rng.uniform(0.6, 1.0, pos.size))
+    clacks = dsp.modal_bank(clacks, [rng.uniform(250, 400), rng.uniform(900, 1400), rng.uniform(2000, 3000)], (0.08, 0.05, 0.03), (1.0, 0.6, 0.3), sr)
+    body = rumble + motor + clacks * F32(1.5)
+    # Near the pass the highs open up (less ground absorption, more direct sound).
+    bright = dsp.highpass(body, 1500.0, sr) * (gain * gain)
+    x = (body + bright) * gain
+    return dsp.pan_moving(x.astype(F32), np.clip(x_pos / 40.0, -0.8, 0.8).astype(F32))
+
+
+def traffic(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros((n, 2), dtype=F32)
+    hum = dsp.lowpass(dsp.white(rng, n), 300.0, sr) * F32(0.6)  # the city's distant roar
+    out += np.stack([hum, np.roll(hum, int(0.05 * sr))], axis=1)
+    # Cars passing: tyre hiss swells panning across, at random times (wrapped so the bed loops).
+    rate = 0.4 + 0.6 * p.intensity
+    count = max(1, rng.poisson(rate * p.duration))
+    hiss = dsp.bandpass(dsp.white(rng, 2 * n).reshape(n, 2), 400.0, 4000.0, sr, order=1)
+    hiss_l, hiss_r = hiss[:, 0], hiss[:, 1]
+    env_l = np.zeros(n, dtype=F32)
+    env_r = np.zeros(n, dtype=F32)
+    for _ in range(count):
+        tc = rng.uniform(0, p.duration)
+        w = rng.uniform(0.8, 2.0)
+        dirn = rng.choice([-1.0, 1.0])
+        g = rng.uniform(0.3, 1.0)
+        # Only the +-3 widths around the pass matter: the Gaussian swell is nil beyond.
+        a, b = max(0, int((tc - 3 * w) * sr)), min(n, int((tc + 3 * w) * sr))
+        if b <= a:
+            continue
+        u = (np.arange(a, b, dtype=F32) / F32(sr) - F32(tc)) / F32(w)
+        e = np.exp(-u * u) * F32(g)
+        pan = np.clip(F32(dirn) * u, -1, 1)
+        env_l[a:b] += e * (F32(0.5) - F32(0.5) * pan)
+        env_r[a:b] += e * (F32(0.5) + F32(0.5) * pan)
+    out[:, 0] += hiss_l * env_l
+    out[:, 1] += hiss_r * env_r
+    if rng.random() < 0.5 * p.intensity + 0.2:  # a far-off horn
+        a = rng.uniform(0.1, 0.8) * p.duration
+        m = int(rng.uniform(0.2, 0.5) * sr)
+        f = rng.uniform(350, 450)
+        h = dsp.table_osc(dsp.harmonic_table(dsp.square_amps(f, sr, 8)), dsp.phase(f, m, sr)) * np.hanning(m).astype(F32)
+        h = dsp.lowpass(h, 1500.0, sr) * F32(0.08)
+        dsp.add_at(out, int(a * sr), dsp.pan(h, rng.uniform(-0.7, 0.7)))
+    return out
+
+
+def engine_roar(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    dur = p.duration
+    # Jet: broadband turbulent roar (pink, bass heavy) + a turbine whine, spooling up.
+    spool = dsp.segment_env(n, [(0, 0.2), (0.5 * dur, 1.0), (dur, 0.9)], sr)
+    roar_l = dsp.lowpass(dsp.pink(rng, n), 1500.0 + 2000 * p.intensity, sr) + dsp.lowpass(dsp.brown(rng, n, sr), 120.0, sr)
+    roar_r = dsp.lowpass(dsp.pink(rng, n), 1500.0 + 2000 * p.intensity, sr) + dsp.lowpass(dsp.brown(rng, n, sr), 120.0, sr)
+    cpos = dsp.poisson_times(rng, 300 * spool, n, sr)
+    crackle = dsp.highpass(dsp.impulse_train(n, cpos, rng.standard_normal(cpos.size)), 1000.0, sr)
+    whine_f = rng.uniform(2500, 4500) * (F32(0.5) + F32(0.5) * spool)
+    whine = dsp.narrowband_noise(rng, whine_f, 60.0, n, sr) * F32(0.15) + dsp.table_osc(
+        dsp.harmonic_table((1.0, 0.3)), dsp.phase(whine_f * 0.5, n, sr)) * F32(0.05)
+    env = spool * dsp.smooth_random(rng, n, 3.0, sr, 0.85, 1.0)
+    l = (roar_l + whine + crackle * F32(0.5)) * env
+    r = (roar_r + whine + crackle * F32(0.5)) * env
+    return np.stack([l, r], axis=1).astype(F32)

@@ -1,0 +1,156 @@
+"""Water: bubbles are the voice of water (Minnaert resonance: a decaying sine whose pitch rises
+as the bubble nears the surface). Streams are dense bubble populations over a gurgling wash,
+splashes a noise burst plus a bubble cloud, drips single high bubbles, waves slow swells of
+noise that break into fizz, lapping small low slaps."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import dsp
+from .params import Params
+
+F32 = dsp.F32
+
+
+def bubble(sr: int, f0: float, length_s: float, rise: float = 3.0, decay_frac: float = 0.35) -> np.ndarray:
+    """One bubble: sin with exponentially decaying amplitude and a pitch rising by ``rise`` per
+    second (relative), the Minnaert model used by van den Doel for liquid sounds."""
+    m = max(8, int(length_s * sr))
+    t = dsp.times(m, sr)
+    ph = dsp.TAU * f0 * (t + 0.5 * rise * t * t)
+    env = np.exp(-t / F32(max(1e-3, length_s * decay_frac)))
+    att = np.minimum(t / F32(0.0005), 1.0)
+    return (np.sin(ph) * env * att).astype(F32)
+
+
+def bubble_events(rng: np.random.Generator, n: int, sr: int, positions, f_lo: float, f_hi: float,
+                  length_s=(0.01, 0.05), rise=(1.0, 8.0), amps=None) -> np.ndarray:
+    """Many bubbles, each with its own pitch (log-uniform in [f_lo, f_hi]), length and rise,
+    synthesised together as one (events x samples) matrix and overlap-added."""
+    pos = np.asarray(positions, dtype=np.int64)
+    m = pos.size
+    if m == 0:
+        return np.zeros(n, dtype=F32)
+    L = max(8, int(length_s[1] * sr))
+    # float32 throughout: a grain's phase stays small, and float32 sin/exp are SIMD-fast.
+    f0 = np.exp(rng.uniform(np.log(f_lo), np.log(f_hi), m)).astype(F32)[:, None]
+    tau = (rng.uniform(*length_s, m) * 0.3).astype(F32)[:, None]
+    rs = rng.uniform(*rise, m).astype(F32)[:, None]
+    t = (np.arange(L, dtype=F32) / F32(sr))[None, :]
+    a = np.ones(m, dtype=F32) if amps is None else np.asarray(amps, dtype=F32)
+    grains = np.sin(F32(dsp.TAU) * f0 * (t + F32(0.5) * rs * t * t)) * np.exp(-t / tau) * a[:, None]
+    grains[:, : int(0.0005 * sr)] *= np.linspace(0, 1, int(0.0005 * sr), dtype=F32)
+    return dsp.overlap_add(n, pos, grains)
+
+
+def bubble_bed(p: Params, rate, f_lo: float, f_hi: float, length_s=(0.01, 0.05), rise=(1.0, 8.0),
+               rng=None) -> np.ndarray:
+    """Stereo population of bubbles at a (possibly time-varying) rate per channel."""
+    rng = rng or p.rng
+    chans = []
+    for _ in range(2):
+        pos = dsp.poisson_times(rng, rate, p.n, p.sr)
+        amps = rng.pareto(2.0, pos.size).clip(0, 5) + 0.1
+        chans.append(bubble_events(rng, p.n, p.sr, pos, f_lo, f_hi, length_s, rise, amps))
+    return np.stack(chans, axis=1)
+
+
+def stream(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    rate = (50 + 90 * p.intensity) * dsp.smooth_random(rng, n, 0.5, sr, 0.7, 1.3)
+    bubbles = bubble_bed(p, rate, 350, 2200, (0.006, 0.025))
+    wash = dsp.bandpass(dsp.white(rng, 2 * n).reshape(n, 2), 300.0, 3000.0, sr, order=1)
+    wash *= dsp.smooth_random(rng, n, 3.0, sr, 0.5, 1.0)[:, None]
+    return bubbles * F32(0.25) + wash * F32(0.12)
+
+
+def underwater_bubbles(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    # Bursts of bubbles rising in streams (a diver's exhale, a vent), lower and fuller than a brook.
+    bursts = dsp.smooth_random(rng, n, 0.6, sr, 0.0, 1.0) ** F32(3.0)
+    bubbles = bubble_bed(p, (20 + 160 * p.intensity) * bursts + 5, 120, 900, (0.03, 0.1), (2.0, 6.0))
+    hum = np.stack([dsp.lowpass(dsp.brown(rng, n, sr), 250.0, sr) for _ in range(2)], axis=1) * F32(0.4)
+    return dsp.lowpass(bubbles * F32(0.5) + hum, 2500.0, sr)
+
+
+def cave_drips(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros((n, 2), dtype=F32)
+    # A few drip sources, each with its own pitch and slowly varying period.
+    for s in range(int(rng.integers(2, 5))):
+        period = rng.uniform(0.6, 2.5) / (0.6 + 0.8 * p.intensity)
+        f0 = rng.uniform(700, 2200)
+        pan = rng.uniform(-0.8, 0.8)
+        level = rng.uniform(0.3, 1.0)
+        t = rng.uniform(0, period)
+        while t < p.duration - 0.15:
+            d = bubble(sr, f0 * rng.uniform(0.93, 1.07), rng.uniform(0.04, 0.09), rng.uniform(6.0, 14.0), 0.3)
+            click = dsp.highpass(dsp.white(rng, 32) * np.hanning(32).astype(F32), 2000.0, sr) * F32(0.3)
+            d[:32] += click
+            dsp.add_at(out, int(t * sr), dsp.pan(d * F32(level * rng.uniform(0.7, 1.0)), pan))
+            t += period * rng.uniform(0.8, 1.25)
+    return out + np.stack([dsp.lowpass(dsp.brown(rng, n, sr), 120.0, sr) for _ in range(2)], axis=1) * F32(0.01)
+
+
+def splash(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    t0 = rng.uniform(0.01, 0.04)
+    a = int(t0 * sr)
+    m = n - a
+    big = 0.6 + 0.8 * p.intensity
+    out = np.zeros((n, 2), dtype=F32)
+    # The plunge: a low "plop" (the cavity), then the sheet of water breaking up (noise burst).
+    plop = bubble(sr, rng.uniform(120, 220), 0.12 * big, -2.0, 0.4)
+    burst = dsp.bandpass(dsp.white(rng, m), 400.0, 6000.0, sr) * dsp.attack_decay(m, 0.005, 0.35 * big, sr)
+    wash = dsp.lowpass(dsp.white(rng, m), 700.0, sr) * dsp.attack_decay(m, 0.02, 0.5 * big, sr) * F32(0.8)
+    mono = burst + wash
+    dsp.add_at(mono, 0, plop * F32(1.5))
+    out[a:] += dsp.widen(rng, mono, sr, 0.006)
+    # The cloud of bubbles and falling droplets afterwards.
+    t = dsp.times(n, sr)
+    rate = np.where(t > t0 + 0.03, 400 * big * np.exp(-(t - F32(t0)) / F32(0.25 * big)), 0.0).astype(F32)
+    out += bubble_bed(p, rate, 500, 3000) * F32(0.2)
+    return out
+
+
+def waves(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    # Each wave: rising rumble as it approaches, a crash, then a long bright fizz as it retreats.
+    env_low = np.zeros(n, dtype=F32)
+    env_high = np.zeros(n, dtype=F32)
+    t = dsp.times(n, sr)
+    period = rng.uniform(6.0, 9.0)
+    tc = rng.uniform(-period, 0.0)
+    while tc < p.duration + period:
+        g = rng.uniform(0.6, 1.0)
+        rise = rng.uniform(1.5, 2.5)
+        d = t - F32(tc)
+        env_low += np.where(d < 0, np.exp(-(d / F32(rise)) ** 2), np.exp(-d / F32(1.2))).astype(F32) * F32(g)
+        env_high += np.where(d < 0, np.exp(-(d / F32(0.4)) ** 2), np.exp(-d / F32(rng.uniform(1.8, 3.0)))).astype(F32) * F32(g)
+        tc += period * rng.uniform(0.8, 1.2)
+    chans = []
+    for _ in range(2):
+        low = dsp.lowpass(dsp.pink(rng, n), 500.0, sr)
+        high = dsp.bandpass(dsp.white(rng, n), 1500.0, 9000.0, sr)
+        chans.append(low * (F32(0.15) + env_low) + high * env_high * F32(0.35))
+    return np.stack(chans, axis=1)
+
+
+def water_lapping(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros((n, 2), dtype=F32)
+    # Small waves slap the hull every second or so: a soft low slap plus a few gurgles.
+    t = rng.uniform(0.05, 0.6)
+    m = int(0.5 * sr)
+    while t < p.duration - 0.1:
+        slap = dsp.lowpass(dsp.white(rng, m), rng.uniform(500, 1200), sr) * dsp.attack_decay(m, rng.uniform(0.01, 0.04), 0.3, sr)
+        for _ in range(int(rng.integers(1, 4))):
+            dsp.add_at(slap, int(rng.uniform(0.02, 0.2) * sr), bubble(sr, rng.uniform(250, 700), rng.uniform(0.04, 0.1), 4.0) * F32(0.2))
+        dsp.add_at(out, int(t * sr), dsp.pan(slap * F32(rng.uniform(0.5, 1.0)), rng.uniform(-0.5, 0.5)))
+        t += rng.uniform(0.6, 1.6) / (0.7 + 0.6 * p.intensity)
+    wash = np.stack([dsp.lowpass(dsp.pink(rng, n), 800.0, sr) for _ in range(2)], axis=1) * F32(0.03)
+    return out + wash
+
+
+GENERATORS = {"stream": stream, "splash": splash, "cave_drips": cave_drips, "waves": waves,
+              "underwater_bubbles": underwater_bubbles, "water_lapping": water_lapping}

@@ -1,0 +1,28 @@
+"""Engines by name. Heavy engines import lazily, so the default path never loads torch."""
+from __future__ import annotations
+
+from .base import Engine, EngineInfo
+
+KNOWN = ("procedural", "neural")
+
+
+def create_engine(name: str, **options) -> Engine:
+    """Build an engine; ValueError names what is wrong (unknown engine, bad model folder, ...)."""
+    if name == "procedural":
+        from .procedural import ProceduralEngine
+        return ProceduralEngine()
+    if name == "neural":
+        try:
+            from .neural import NeuralEngine
+        except ImportError as exc:
+            raise ValueError(f"engine 'neural' needs the neural extra (pip install 'soundweaver[neural]'): {exc}") from exc
+        if not options.get("model"):
+            raise ValueError("engine 'neural' needs --model PATH (a diffusers Stable Audio Open folder)")
+        return NeuralEngine.from_pretrained(options["model"], runtime=options.get("runtime", "auto"),
+                                            device=options.get("device", "auto"),
+                                            cache_dir=options.get("cache_dir"))
+    raise ValueError(f"unknown engine {name!r}; known engines: {', '.join(KNOWN)}")
+
+
+def unavailable(name: str, why: str) -> EngineInfo:
+    return EngineInfo(name, False, why)

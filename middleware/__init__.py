@@ -1,0 +1,1 @@
+"""The server and its clients: everything between the wire and the engines."""

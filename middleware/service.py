@@ -1,0 +1,349 @@
+"""The gRPC service: Session, Plan, Render and GetServerInfo over the engines and the planner."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import resource
+import secrets
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import grpc
+from .. import __version__
+from ..engines import pcm
+from ..engines.base import Engine
+from ..engines.track import render_track
+from ..models import sound_classes
+from ..models.bridge import session_context
+from ..models.plan import EMOTIONS, SCENES, AudioFormat, Cue, GameState
+from ..models.planner import RulePlanner, make_timeline, plan_narrative
+from ..v1 import soundweaver_pb2 as pb
+from ..v1 import soundweaver_pb2_grpc as pb_grpc
+from . import wire
+from .config import ServerConfig
+from .metrics import Metrics
+from .render_queue import RenderQueue, process_pool
+from .session import LiveSession, pump
+
+log = logging.getLogger("soundweaver.server")
+
+RENDER_CHUNK_S = 0.5  # size of RenderChunk messages in the offline Render stream
+
+
+class RpcError(Exception):
+    """A client error: becomes a gRPC status with a message that says what is wrong."""
+
+    def __init__(self, code: grpc.StatusCode, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+class SessionManager:
+    """Live sessions by id: opening, resuming, limits, and reaping the abandoned."""
+
+    def __init__(self, config: ServerConfig, planner, queues: dict[str, RenderQueue], metrics: Metrics):
+        self.config = config
+        self.planner = planner
+        self.queues = queues
+        self.metrics = metrics
+        self.sessions: dict[str, LiveSession] = {}
+
+    def open(self, start: pb.StartSession) -> tuple[LiveSession, list[pb.ServerMessage]]:
+        if start.resume_session_id:
+            return self._resume(start)
+        lim = self.config.limits
+        if len(self.sessions) >= lim.max_sessions:
+            raise RpcError(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                           f"server is at its limit of {lim.max_sessions} sessions; try again later")
+        try:
+            fmt = wire.audio_format(start.format)
+        except ValueError as exc:
+            raise RpcError(grpc.StatusCode.INVALID_ARGUMENT, f"format: {exc}") from None
+        problems = fmt.problems()
+        chunk_ms = start.chunk_ms or lim.default_chunk_ms
+        lookahead_ms = start.lookahead_ms or max(lim.default_lookahead_ms, 2 * chunk_ms)
+        if not lim.min_chunk_ms <= chunk_ms <= lim.max_chunk_ms:
+            problems.append(f"chunk_ms {chunk_ms} is outside {lim.min_chunk_ms}..{lim.max_chunk_ms}")
+        if not lim.min_lookahead_ms <= lookahead_ms <= lim.max_lookahead_ms:
+            problems.append(f"lookahead_ms {lookahead_ms} is outside {lim.min_lookahead_ms}..{lim.max_lookahead_ms}")
+        elif lookahead_ms < chunk_ms:
+            problems.append(f"lookahead_ms {lookahead_ms} is shorter than one chunk ({chunk_ms} ms)")
+        engine = start.engine or self.config.engine
+        if engine not in self.queues:
+            problems.append(f"engine {engine!r} is not served here (available: {', '.join(self.queues)})")
+        if start.scene and start.scene not in SCENES:
+            problems.append(f"scene {start.scene!r} is not one of {', '.join(SCENES)}")
+        state = wire.game_state(start.state)
+        problems += state.problems()
+        if len(start.narrative) > lim.max_cue_chars:
+            problems.append(f"narrative is {len(start.narrative)} characters; the limit is {lim.max_cue_chars}")
+        if problems:
+            raise RpcError(grpc.StatusCode.INVALID_ARGUMENT, "invalid StartSession: " + "; ".join(problems))
+        sid = secrets.token_hex(8)
+        seed = int(start.seed)
+        timeline = make_timeline(self.planner, seed=seed, state=state, scene=start.scene,
+                                 horizon_s=self.config.horizon_s)
+        plan = timeline.plan
+        context = session_context(seed, plan.scene or start.scene or "open_air", plan.emotion, state, sid)
+        chunk_frames = max(1, round(fmt.sample_rate * chunk_ms / 1000))
+        session = LiveSession(
+            sid, fmt, chunk_frames, round(fmt.sample_rate * lookahead_ms / 1000), seed, engine,
+            timeline, context, self.queues[engine],
+            self.queues.get("procedural") if engine != "procedural" else None, self.metrics,
+            self.config.resume_buffer_s, cue_gate=CueGate(lim.max_cue_chars, lim.max_cues_per_second))
+        self.sessions[sid] = session
+        self.metrics.sessions_started += 1
+        session.apply_change(timeline.advance(0.0))
+        if start.narrative:
+            session.on_cue(Cue(text=start.narrative, cue_id="narrative"))
+        backlog = session.attach(0)
+        log.info("session %s started: %d Hz x%d %s, chunk %d ms, lookahead %d ms, engine %s, seed %d",
+                 sid, fmt.sample_rate, fmt.channels, fmt.encoding.value, chunk_ms, lookahead_ms, engine, seed)
+        return session, backlog
+
+    def _resume(self, start: pb.StartSession) -> tuple[LiveSession, list[pb.ServerMessage]]:
+        session = self.sessions.get(start.resume_session_id)
+        if session is None:
+            raise RpcError(grpc.StatusCode.NOT_FOUND,
+                           f"no session {start.resume_session_id!r} to resume (ended, or its resume window passed)")
+        frame = int(start.resume_from_frame)
+        if not session.oldest_frame() <= frame <= session.emitted:
+            raise RpcError(grpc.StatusCode.OUT_OF_RANGE,
+                           f"resume_from_frame {frame} is outside the resume window "
+                           f"{session.oldest_frame()}..{session.emitted} of session {session.id}")
+        session.generation += 1  # an older stream of this session lets go
+        backlog = session.attach(frame)
+        log.info("session %s resumed from frame %d (%d chunks re-sent)", session.id, frame, len(backlog))
+        return session, backlog
+
+    def end(self, session: LiveSession) -> None:
+        session.close()
+        self.sessions.pop(session.id, None)
+
+    def reap(self, now: float) -> int:
+        """End detached sessions whose resume window has passed; returns how many."""
+        dead = [s for s in self.sessions.values()
+                if not s.attached and s.detached_at is not None
+                and now - s.detached_at > self.config.resume_window_s]
+        for s in dead:
+            log.info("session %s reaped after %.0f s detached", s.id, now - s.detached_at)
+            self.end(s)
+        return len(dead)
+
+
+class CueGate:
+    """Per-session cue limits: text length and a token-bucket rate."""
+
+    def __init__(self, max_chars: int, per_second: float):
+        self.max_chars = max_chars
+        self.rate = per_second
+        self.tokens = max(1.0, per_second)
+        self.stamp = time.monotonic()
+
+    def __call__(self, cue: Cue) -> str | None:
+        if not cue.text.strip() and not cue.script:
+            return "cue has neither text nor a script name"
+        if len(cue.text) > self.max_chars:
+            return f"cue text is {len(cue.text)} characters; the limit is {self.max_chars}"
+        if cue.at_s is not None and not math.isfinite(cue.at_s):
+            return f"at_s {cue.at_s} is not a finite number"
+        now = time.monotonic()
+        self.tokens = min(max(1.0, self.rate), self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1.0:
+            return f"more than {self.rate:g} cues per second"
+        self.tokens -= 1.0
+        return None
+
+
+class SoundweaverService(pb_grpc.SoundweaverServicer):
+    def __init__(self, config: ServerConfig, engines: dict[str, Engine], metrics: Metrics | None = None):
+        self.config = config
+        self.engines = engines
+        self.metrics = metrics or Metrics()
+        self.planner = RulePlanner()
+        self.executor = ThreadPoolExecutor(max(1, config.render_workers), thread_name_prefix="render")
+        self.pools: dict[str, ProcessPoolExecutor] = {}
+        self.queues: dict[str, RenderQueue] = {}
+        self.manager: SessionManager | None = None
+        self._reaper: asyncio.Task | None = None
+        self.started_at = time.monotonic()
+
+    async def start(self) -> None:
+        """Create the render queues and the reaper (needs the running event loop)."""
+        for name, engine in self.engines.items():
+            executor = self.executor
+            if getattr(engine, "runs_in_processes", False):
+                options = self.config.engine_options if name == self.config.engine else {}
+                executor = self.pools[name] = process_pool(name, options, self.config.render_workers)
+            self.queues[name] = RenderQueue(engine, executor, self.config.render_workers, self.metrics)
+        self.manager = SessionManager(self.config, self.planner, self.queues, self.metrics)
+        self._reaper = asyncio.create_task(self._reap_forever())
+
+    async def stop(self) -> None:
+        if self._reaper:
+            self._reaper.cancel()
+        for s in list(self.manager.sessions.values()):
+            self.manager.end(s)
+        for q in self.queues.values():
+            await q.close()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for pool in self.pools.values():
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    async def _reap_forever(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            self.manager.reap(time.monotonic())
+
+    # ------------------------------------------------------------------ Session
+    async def Session(self, request_iterator, context):
+        try:
+            first = await asyncio.wait_for(request_iterator.__anext__(), timeout=30.0)
+        except (StopAsyncIteration, asyncio.TimeoutError):
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "the stream must begin with a start message")
+        if first.WhichOneof("kind") != "start":
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                                f"the first message must be start, got {first.WhichOneof('kind') or 'an empty message'}")
+        try:
+            session, backlog = self.manager.open(first.start)
+        except RpcError as exc:
+            await context.abort(exc.code, str(exc))
+        generation = session.generation
+        self.metrics.sessions_active += 1
+        reader = asyncio.create_task(self._read(session, request_iterator))
+        try:
+            await context.write(pb.ServerMessage(started=pb.SessionStarted(
+                session_id=session.id, format=wire.audio_format_pb(session.format),
+                chunk_frames=session.chunk_frames,
+                lookahead_ms=round(1000 * session.lookahead_frames / session.rate),
+                engine=session.engine, start_frame=session.flow.attach_frame,
+                resume_window_ms=int(1000 * self.config.resume_window_s), seed=session.seed)))
+            for msg in backlog:
+                await context.write(msg)
+            await pump(session, self._counted(context))
+        finally:
+            reader.cancel()
+            self.metrics.sessions_active -= 1
+            if session.ended:
+                self.manager.end(session)
+            elif session.generation == generation:
+                session.detach()
+                log.info("session %s detached at frame %d; kept %.0f s for resume",
+                         session.id, session.emitted, self.config.resume_window_s)
+
+    def _counted(self, context):
+        """context.write that also counts audio sent."""
+        async def write(msg: pb.ServerMessage) -> None:
+            await context.write(msg)
+            if msg.WhichOneof("kind") == "audio":
+                self.metrics.chunks_sent += 1
+                self.metrics.bytes_sent += len(msg.audio.data)
+        return write
+
+    async def _read(self, session: LiveSession, request_iterator) -> None:
+        async for msg in request_iterator:
+            kind = msg.WhichOneof("kind")
+            if kind == "cue":
+                session.on_cue(wire.cue(msg.cue))
+            elif kind == "state":
+                session.on_state(wire.game_state(msg.state))
+            elif kind == "ack":
+                session.on_ack(msg.ack)
+            elif kind == "end":
+                session.ended = True
+                session.wake.set()
+                return
+            else:
+                session.notice(_notice("message_rejected", f"unexpected message {kind or '(empty)'} "
+                                       "after start; the session goes on"))
+
+    # ------------------------------------------------------------------ Plan, Render, Info
+    def _plan(self, text: str, state: GameState, seed: int):
+        if len(text) > self.config.limits.max_cue_chars:
+            raise RpcError(grpc.StatusCode.INVALID_ARGUMENT,
+                           f"text is {len(text)} characters; the limit is {self.config.limits.max_cue_chars}")
+        problems = state.problems()
+        if problems:
+            raise RpcError(grpc.StatusCode.INVALID_ARGUMENT, "; ".join(problems))
+        return plan_narrative(text, state=state, seed=seed, planner=self.planner)
+
+    async def Plan(self, request, context):
+        try:
+            plan = self._plan(request.text, wire.game_state(request.state), int(request.seed))
+        except RpcError as exc:
+            await context.abort(exc.code, str(exc))
+        return plan_response(plan)
+
+    async def Render(self, request, context):
+        try:
+            fmt = wire.audio_format(request.format)
+            problems = fmt.problems()
+            engine_name = request.engine or self.config.engine
+            if engine_name not in self.engines:
+                problems.append(f"engine {engine_name!r} is not served here")
+            if not (0 <= request.duration_s <= 3600) or not math.isfinite(request.duration_s):
+                problems.append(f"duration_s {request.duration_s} is outside 0..3600")
+            if problems:
+                raise RpcError(grpc.StatusCode.INVALID_ARGUMENT, "; ".join(problems))
+            state = wire.game_state(request.state)
+            plan = self._plan(request.text, state, int(request.seed))
+        except (RpcError, ValueError) as exc:
+            await context.abort(getattr(exc, "code", grpc.StatusCode.INVALID_ARGUMENT), str(exc))
+        yield pb.RenderChunk(plan=plan_response(plan))
+        ctx = session_context(int(request.seed), plan.scene, plan.emotion, state)
+        loop = asyncio.get_running_loop()
+        t0 = time.perf_counter()
+        track = await loop.run_in_executor(
+            self.executor, lambda: render_track(plan.events, self.engines[engine_name], ctx, fmt,
+                                                request.duration_s or None))
+        wall = time.perf_counter() - t0
+        step = max(1, int(RENDER_CHUNK_S * fmt.sample_rate))
+        for seq, lo in enumerate(range(0, len(track.samples), step)):
+            block = track.samples[lo: lo + step]
+            yield pb.RenderChunk(audio=pb.AudioChunk(
+                sequence=seq, start_frame=lo, frames=len(block), plan_revision=plan.revision,
+                data=pcm.encode(block, fmt.encoding)))
+        yield pb.RenderChunk(summary=pb.RenderSummary(
+            frames=len(track.samples), loudness_lufs=track.loudness_lufs,
+            true_peak_dbfs=track.true_peak_dbfs, render_seconds=wall))
+
+    async def GetServerInfo(self, request, context):
+        lim = self.config.limits
+        return pb.ServerInfo(
+            version=__version__,
+            engines=[pb.EngineInfo(name=i.name, available=i.available, description=i.description,
+                                   runtimes=list(i.runtimes)) for i in (e.info() for e in self.engines.values())],
+            encodings=[pb.PCM_S16LE, pb.PCM_F32LE],
+            sample_rates=[16000, 22050, 24000, 32000, 44100, 48000],
+            limits=pb.Limits(max_sessions=lim.max_sessions, min_chunk_ms=lim.min_chunk_ms,
+                             max_chunk_ms=lim.max_chunk_ms, max_lookahead_ms=lim.max_lookahead_ms,
+                             max_cue_chars=lim.max_cue_chars,
+                             resume_window_ms=int(1000 * self.config.resume_window_s),
+                             min_sample_rate=16000, max_sample_rate=48000,
+                             max_cues_per_second=lim.max_cues_per_second),
+            sound_classes=list(sound_classes.NAMES), scenes=list(SCENES), emotions=list(EMOTIONS),
+            default_format=wire.audio_format_pb(AudioFormat()),
+            active_sessions=len(self.manager.sessions) if self.manager else 0,
+            stats=self._stats())
+
+    def _stats(self) -> pb.ServerStats:
+        m = self.metrics
+        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        return pb.ServerStats(
+            sessions_started=m.sessions_started, chunks_sent=m.chunks_sent, bytes_sent=m.bytes_sent,
+            late_events=m.late_events, fallback_events=m.fallback_events, rejected_cues=m.rejected_cues,
+            client_underruns=m.client_underruns,
+            render_realtime_factor={e: m.realtime_factor(e) for e in m.render_seconds},
+            uptime_s=time.monotonic() - self.started_at, cpu_s=cpu.ru_utime + cpu.ru_stime)
+
+
+def _notice(code: str, message: str) -> pb.ServerMessage:
+    return pb.ServerMessage(notice=pb.Notice(level=pb.NOTICE_ERROR, code=code, message=message))
+
+
+def plan_response(plan) -> pb.PlanResponse:
+    return pb.PlanResponse(events=[wire.sound_event_pb(e) for e in plan.events], duration_s=plan.duration_s,
+                           scene=plan.scene, emotion=plan.emotion,
+                           notices=[wire.notice_pb(n) for n in plan.notices])

@@ -1,0 +1,383 @@
+"""A live session: the just-in-time loop of DESIGN.md.
+
+The session owns its timeline (the plan), its stream mixer and a bounded buffer of what it has
+sent. Cues and state changes revise the plan; every new event becomes a render job on the shared
+render queue at once (plan ahead); each chunk, the clips due in the mixing window are placed and
+the chunk is mixed (mix just in time). A clip that is not ready by the time the client would run
+dry falls back to the procedural engine (or, for the procedural engine itself, slides by a chunk)
+and is counted late: the stream never stalls.
+
+Flow control: at most ``lookahead`` of audio beyond the client's acknowledged playback position
+is in flight; before the first ack the session paces by the wall clock.
+"""
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import time
+from dataclasses import dataclass
+
+from ..engines.base import Clip, RenderRequest
+from ..engines.mixer import StreamMixer
+from ..models.bridge import SessionContext
+from ..models.planner.base import PlanChange, Timeline
+from ..models.plan import AudioFormat, Cue, EventState, GameState, Notice, SoundEvent
+from ..v1 import soundweaver_pb2 as pb
+from . import wire
+from .metrics import Metrics
+from .render_queue import RenderQueue
+
+log = logging.getLogger("soundweaver.session")
+
+STARTUP_GRACE_S = 0.3  # the first chunk may wait this long for the opening clips
+# Waiting for a late clip never drains the client's buffer below this: a clip that is later still
+# slides (or falls back) instead, so a burst of renders costs timing precision, not underruns.
+MIN_CLIENT_BUFFER_S = 0.05
+
+
+class FlowControl:
+    """Pacing of one stream: how far it may run ahead of the client's playback.
+
+    With acks, at most ``lookahead`` frames beyond the acknowledged playback position; before the
+    first ack (or after a reconnect), the client is assumed to play in real time from attach.
+    """
+
+    def __init__(self, rate: int, lookahead_frames: int):
+        self.rate = rate
+        self.lookahead_frames = lookahead_frames
+        self.played = 0
+        self.acked = False
+        self.ack_time = 0.0
+        self.attach_frame = 0
+        self.attach_time = time.monotonic()
+
+    def attach(self, frame: int, now: float) -> None:
+        self.attach_frame, self.attach_time, self.acked = frame, now, False
+
+    def on_ack(self, played_frame: int, emitted: int, now: float) -> None:
+        self.played = min(int(played_frame), emitted)
+        self.acked = True
+        self.ack_time = now
+
+    def estimated_played(self, emitted: int, now: float) -> float:
+        """Where the client's playback probably is (frames)."""
+        if self.acked:
+            guess = self.played + (now - self.ack_time) * self.rate
+        else:
+            guess = self.attach_frame + (now - self.attach_time) * self.rate
+        return min(float(emitted), guess)
+
+    def allowed(self, now: float) -> float:
+        """How far the stream may have been sent by ``now``."""
+        if self.acked:
+            return self.played + self.lookahead_frames
+        return self.attach_frame + (now - self.attach_time) * self.rate + self.lookahead_frames
+
+    def wait_s(self, next_end: int, now: float) -> float:
+        """How long to sleep before the next chunk may go (acks also wake the stream)."""
+        if self.acked:
+            return 0.25  # only bounds a silent client's wait
+        return max(0.001, (next_end - self.allowed(now)) / self.rate)
+
+
+async def pump(session, write) -> None:
+    """Send a session's plan updates, notices and audio, paced by its FlowControl.
+
+    ``session`` provides ``outbox``, ``wake``, ``ended``, ``generation``, ``flow``, ``emitted``,
+    ``chunk_frames``, ``format`` and ``produce()``; ``write`` sends one ServerMessage. Returns
+    when the session ends or a newer stream (a resume) takes it over.
+    """
+    generation = session.generation
+    bpf = session.format.bytes_per_frame
+    while True:
+        session.wake.clear()
+        while session.outbox:
+            await write(session.outbox.popleft())
+        if session.ended or session.generation != generation:
+            return
+        now = time.monotonic()
+        next_end = session.emitted + session.chunk_frames
+        if next_end <= session.flow.allowed(now):
+            chunk = await session.produce()
+            while session.outbox:  # plan updates go before the audio they describe
+                await write(session.outbox.popleft())
+            await write(chunk.message(bpf))
+            continue
+        try:
+            await asyncio.wait_for(session.wake.wait(), timeout=session.flow.wait_s(next_end, now))
+        except asyncio.TimeoutError:
+            pass
+
+
+@dataclass
+class SentChunk:
+    sequence: int
+    start_frame: int
+    frames: int
+    revision: int
+    data: bytes
+
+    def message(self, bytes_per_frame: int, from_frame: int | None = None) -> pb.ServerMessage:
+        """The chunk on the wire; ``from_frame`` cuts its head off (a resume inside a chunk)."""
+        skip = 0 if from_frame is None else from_frame - self.start_frame
+        return pb.ServerMessage(audio=pb.AudioChunk(
+            sequence=self.sequence, start_frame=self.start_frame + skip, frames=self.frames - skip,
+            plan_revision=self.revision, data=self.data[skip * bytes_per_frame:]))
+
+
+class LiveSession:
+    def __init__(self, session_id: str, fmt: AudioFormat, chunk_frames: int, lookahead_frames: int,
+                 seed: int, engine: str, timeline: Timeline, context: SessionContext,
+                 queue: RenderQueue, fallback: RenderQueue | None, metrics: Metrics,
+                 resume_buffer_s: float, cue_gate=None):
+        self.id = session_id
+        self.format = fmt
+        self.rate = fmt.sample_rate
+        self.chunk_frames = chunk_frames
+        self.lookahead_frames = lookahead_frames
+        self.seed = seed
+        self.engine = engine
+        self.timeline = timeline
+        self.context = context
+        self.queue = queue
+        self.fallback = fallback
+        self.metrics = metrics
+        self.cue_gate = cue_gate  # callable(cue) -> error message or None (rate and size limits)
+        self.mixer = StreamMixer(fmt, context.scene)
+        self.emitted = 0  # next session frame to send
+        self.sequence = 0
+        self.sent: collections.deque[SentChunk] = collections.deque()
+        self.sent_frames = 0
+        self.max_sent_frames = int(resume_buffer_s * self.rate)
+        self.jobs: dict[str, asyncio.Future] = {}
+        self.fallback_jobs: dict[str, asyncio.Future] = {}
+        self.placed: set[str] = set()
+        self.events: dict[str, SoundEvent] = {}  # live events by id (shared with the timeline)
+        self.changed: dict[str, SoundEvent] = {}  # state changes not yet reported
+        self.outbox: collections.deque[pb.ServerMessage] = collections.deque()
+        self.wake = asyncio.Event()
+        self.flow = FlowControl(self.rate, lookahead_frames)
+        self.client_underruns = 0
+        self.attached = False
+        self.detached_at: float | None = None
+        self.created = time.monotonic()
+        self.ended = False
+        self.generation = 0  # bumped on resume, so a stale stream of the same session lets go
+
+    # ------------------------------------------------------------------ time
+    @property
+    def chunk_s(self) -> float:
+        return self.chunk_frames / self.rate
+
+    def _now_s(self) -> float:
+        """First session time not yet mixed: the plan may change from here on."""
+        return self.mixer.mix_position / self.rate
+
+    def render_budget(self, now: float) -> float:
+        """Seconds a due clip may still be waited for before the client would run dry."""
+        ahead = ((self.emitted - self.flow.estimated_played(self.emitted, now)) / self.rate
+                 - max(2 * self.chunk_s, MIN_CLIENT_BUFFER_S))
+        if now - self.created < STARTUP_GRACE_S:
+            ahead = max(ahead, self.created + STARTUP_GRACE_S - now)
+        return max(0.0, ahead)
+
+    # ------------------------------------------------------------------ client messages
+    def attach(self, from_frame: int) -> list[pb.ServerMessage]:
+        """A client (re)connects; returns the buffered audio it lacks, from ``from_frame`` on."""
+        self.attached = True
+        self.detached_at = None
+        self.flow.attach(from_frame, time.monotonic())
+        bpf = self.format.bytes_per_frame
+        return [c.message(bpf, from_frame if c.start_frame < from_frame else None)
+                for c in self.sent if c.start_frame + c.frames > from_frame]
+
+    def detach(self) -> None:
+        self.attached = False
+        self.detached_at = time.monotonic()
+
+    def oldest_frame(self) -> int:
+        return self.sent[0].start_frame if self.sent else self.emitted
+
+    def on_ack(self, ack: pb.PlaybackAck) -> None:
+        self.flow.on_ack(ack.played_frame, self.emitted, time.monotonic())
+        if ack.underruns > self.client_underruns:
+            self.metrics.client_underruns += ack.underruns - self.client_underruns
+            self.client_underruns = ack.underruns
+        self.wake.set()
+
+    def on_cue(self, cue: Cue) -> None:
+        problem = self.cue_gate(cue) if self.cue_gate else None
+        if problem is None and cue.at_s is not None and cue.at_s < 0:
+            problem = f"at_s {cue.at_s} is negative"
+        if problem:
+            self.reject(cue.cue_id, problem)
+            return
+        try:
+            change = self.timeline.apply_cue(cue, self._now_s())
+        except (KeyError, ValueError) as exc:  # e.g. an unknown scripted cue
+            self.reject(cue.cue_id, str(exc).strip("'\""))
+            return
+        self.apply_change(change)
+
+    def on_state(self, update: GameState) -> None:
+        problems = update.problems()
+        if problems:
+            self.notice(Notice("state_rejected", "; ".join(problems), "error"))
+            return
+        self.apply_change(self.timeline.apply_state(update, self._now_s()))
+
+    def reject(self, cue_id: str, why: str) -> None:
+        self.metrics.rejected_cues += 1
+        self.notice(Notice("cue_rejected", f"cue rejected: {why}", "error", cue_id))
+
+    def notice(self, n: Notice) -> None:
+        self.outbox.append(pb.ServerMessage(notice=wire.notice_pb(n)))
+        self.wake.set()
+
+    # ------------------------------------------------------------------ plan
+    def apply_change(self, change: PlanChange | None) -> None:
+        if change is None:
+            return
+        for n in change.notices:
+            self.notice(n)
+        for e in change.cancelled:
+            self._cancel(e)
+        for e in change.added:
+            self.events[e.id] = e
+            self._submit(e)
+        if change.added or change.cancelled:
+            self._scene_follow()
+            self.outbox.append(self._plan_update(change.reason, change.cue_id, change.cancelled))
+        self.wake.set()
+
+    def _scene_follow(self) -> None:
+        scene = self.timeline.plan.scene
+        if scene and scene != self.mixer.mixer.scene:
+            self.mixer.mixer.set_scene(scene)
+
+    def _submit(self, e: SoundEvent) -> None:
+        due = time.monotonic() + max(0.0, e.start_s - self._now_s())
+        self.jobs[e.id] = self.queue.submit(RenderRequest(e, self.context, self.rate), due)
+        e.state = EventState.RENDERING
+
+    def _cancel(self, e: SoundEvent) -> None:
+        e.state = EventState.CANCELLED
+        for jobs in (self.jobs, self.fallback_jobs):
+            job = jobs.pop(e.id, None)
+            if job is not None and not job.done():
+                job.cancel()
+        self.mixer.mixer.stop(e.id)
+        self.placed.discard(e.id)
+        self.events.pop(e.id, None)
+
+    def _plan_update(self, reason: str, cue_id: str = "", extra=()) -> pb.ServerMessage:
+        plan = self.timeline.plan
+        events = {e.id: e for e in plan.events if e.state is not EventState.PLAYED}
+        events.update({e.id: e for e in extra})
+        events.update(self.changed)
+        self.changed.clear()
+        ordered = sorted(events.values(), key=lambda e: (e.start_s, e.id))
+        return pb.ServerMessage(plan=pb.PlanUpdate(
+            revision=self.timeline.revision, reason=reason, cue_id=cue_id, scene=plan.scene,
+            emotion=plan.emotion, events=[wire.sound_event_pb(e) for e in ordered]))
+
+    # ------------------------------------------------------------------ audio
+    async def produce(self) -> SentChunk:
+        """Mix and encode the next chunk, placing every clip due in its window first."""
+        self.apply_change(self.timeline.advance(self._now_s()))
+        lo = self.mixer.mix_position
+        hi = lo + self.chunk_frames
+        for e in self.timeline.events_between(lo / self.rate, hi / self.rate):
+            if e.id not in self.placed and e.state is not EventState.CANCELLED:
+                await self._place(e, lo)
+        self._track_states(lo, hi)
+        samples = self.mixer.next_chunk(self.chunk_frames)
+        chunk = SentChunk(self.sequence, self.emitted, self.chunk_frames, self.timeline.revision,
+                          self.mixer.output.encode(samples))
+        self.sequence += 1
+        self.emitted += self.chunk_frames
+        self.sent.append(chunk)
+        self.sent_frames += chunk.frames
+        while self.sent_frames - self.sent[0].frames >= self.max_sent_frames:
+            self.sent_frames -= self.sent.popleft().frames
+        if self.changed:
+            self.outbox.append(self._plan_update("progress"))
+        return chunk
+
+    async def _place(self, e: SoundEvent, lo: int) -> None:
+        clip = await self._clip_in_time(e)
+        if clip is None:  # not even the fallback made it: slide to the next chunk
+            if not e.late:
+                e.late = True
+                self.metrics.late_events += 1
+                self.changed[e.id] = e
+            return
+        start = int(round(e.start_s * self.rate))
+        if start < lo:  # slid: start it now, from its beginning, rather than cut its head off
+            e.start_s = lo / self.rate
+            start = lo
+            if not e.late:
+                e.late = True
+                self.metrics.late_events += 1
+        e.engine = clip.engine
+        self.mixer.mixer.add(e, clip, start)
+        self.placed.add(e.id)
+        self.changed[e.id] = e
+
+    async def _clip_in_time(self, e: SoundEvent) -> Clip | None:
+        job = self.jobs.get(e.id)
+        if job is None:
+            self._submit(e)
+            job = self.jobs[e.id]
+        clip = await self._await(job, self.render_budget(time.monotonic()))
+        if clip is not None or self.fallback is None:
+            return clip
+        # The primary engine is late or failed: the procedural engine renders this event instead.
+        fb = self.fallback_jobs.get(e.id)
+        if fb is None:
+            fb = self.fallback_jobs[e.id] = self.fallback.submit(RenderRequest(e, self.context, self.rate), 0.0)
+            self.metrics.fallback_events += 1
+            if job.done() and job.exception() is not None:
+                self.notice(Notice("engine_failed", f"{self.engine} failed on event {e.id} "
+                                   f"({job.exception()}); rendered by procedural instead", "warning", e.cue_id))
+            else:
+                e.late = True
+                self.metrics.late_events += 1
+        return await self._await(fb, self.render_budget(time.monotonic()))
+
+    @staticmethod
+    async def _await(job: asyncio.Future, budget: float) -> Clip | None:
+        if not job.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(job), budget)
+            except (asyncio.TimeoutError, asyncio.CancelledError):
+                pass
+            except Exception:
+                return None
+        if not job.done() or job.cancelled() or job.exception() is not None:
+            return None
+        return job.result()
+
+    def _track_states(self, lo: int, hi: int) -> None:
+        """Scheduled/rendering -> playing -> played, as the mixing window passes over events."""
+        for e in list(self.events.values()):
+            start, end = e.start_s * self.rate, e.end_s * self.rate
+            if end <= hi and e.state is not EventState.PLAYED:
+                e.state = EventState.PLAYED
+                self.changed[e.id] = e
+                self.events.pop(e.id)
+                self.jobs.pop(e.id, None)
+                self.fallback_jobs.pop(e.id, None)
+                self.placed.discard(e.id)
+            elif start < hi and e.id in self.placed and e.state is not EventState.PLAYING:
+                e.state = EventState.PLAYING
+                self.changed[e.id] = e
+
+    def close(self) -> None:
+        self.ended = True
+        for jobs in (self.jobs, self.fallback_jobs):
+            for job in jobs.values():
+                if not job.done():
+                    job.cancel()
+            jobs.clear()

@@ -1,0 +1,895 @@
+"""The rule planner's curated lexicon: words designers use, per sound class.
+
+Entries are phrases; a phrase matches a clause when every one of its words (after stemming, in
+any order) occurs in the clause. A phrase scores one point per word, so "door slam" (2) beats
+"door" (1); ``~phrase`` is weak (half points: context words such as "car" for an engine);
+``phrase@W`` sets the score explicitly. The best-scoring class wins; ties go to the class whose
+words come first in the clause. Keep phrases short and general: the dev narratives are a sample,
+not the target.
+
+Besides the classes, this module holds the words for modifiers, emotions, scenes (acoustics),
+surfaces (footsteps switch) and environments (what a weather or location state implies).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .text import stems
+
+# ---------------------------------------------------------------------------------------------
+# Classes. "@footsteps" is a pseudo-class resolved to a footsteps_<surface> class by surface words,
+# the "surface" switch, or the scene.
+LEXICON: dict[str, list[str]] = {
+    # weather
+    "rain_light": [
+        "rain", "raining", "rainy", "rainfall", "drizzle", "drizzling", "sprinkle", "sprinkling",
+        "light rain", "soft rain", "gentle rain", "rain patter", "patter", "pitter patter",
+        "raindrop", "drop on window", "rain on roof", "rain on window", "shower", "mist",
+        "rain tapping", "rain start", "spit of rain", "soft rain", "rain on tent", "rain on leaf",
+        "drops tapping", "wet", "~storm",
+    ],
+    "rain_heavy": [
+        "pour rain@2.5", "rain pour@2.5", "pouring down@2.5", "rain pound@2.5", "rain hammer@2.5", "rain lash@2.5", "rain batter@2.5",
+        "heavy rain", "downpour", "pouring rain", "torrential", "torrent",
+        "deluge", "cloudburst", "rainstorm", "monsoon", "storm", "stormy", "thunderstorm",
+        "hard rain", "driving rain", "lashing rain", "rain lash", "pelting rain", "rain pelt",
+        "rain hammer", "hail", "hailstorm", "hailstone", "squall", "tempest", "hurricane",
+        "typhoon", "rain pound", "pounding rain", "sheets of rain", "heavy shower", "bucketing",
+        "rain drum", "drumming rain", "loud rain", "intense rain",
+    ],
+    "thunder_near": [
+        "thunder", "thunderclap", "thunder clap", "thunder crack", "crack of thunder",
+        "thunder roar", "roar thunder", "thunder boom", "thunderbolt", "lightning",
+        "lightning strike", "lightning crack", "thunder crash", "loud thunder", "thunder rumbl@1",
+        "thunderous", "thunder overhead", "booming thunder", "sharp thunder", "close thunder",
+    ],
+    "thunder_distant": [
+        "distant thunder", "far thunder", "faraway thunder", "far away thunder",
+        "thunder in the distance", "rolling thunder", "thunder roll@2.5", "rumble of thunder",
+        "thunder rumbl@2.5", "low thunder", "faint thunder", "soft thunder", "thunder far",
+        "muffled thunder", "thunder grumbl",
+    ],
+    "wind_gusts": [
+        "wing beat@2.5", "wings beating@2.5", "beating wings@2.5", "flag flap@2.5", "whoosh past@2",
+        "snow fall@2", "snowfall@1.5", "falling snow@2", "snowflake@1.5",
+        "wind", "windy", "breeze", "breezy", "gust", "gusty", "gusting", "draft", "draught",
+        "airflow", "wind blow", "blowing wind", "wind whistl", "whistling wind", "wind rustl",
+        "rustling leaf", "leaf rustl", "rustl@0.8", "wind through tree", "wind through grass",
+        "flapping", "flag flap", "sail flap", "canvas flap", "~windswept", "windswept",
+        "gale", "wind whoosh", "whoosh of wind", "wind sigh", "sighing wind", "breath of wind",
+    ],
+    "wind_howling": [
+        "howling wind", "wind howl", "blizzard", "snowstorm", "strong wind", "fierce wind",
+        "gale force", "roaring wind", "wind roar", "wind shriek", "wind wail", "wailing wind",
+        "wind moan", "moaning wind", "wind scream", "sandstorm", "dust storm", "whiteout",
+        "arctic wind", "icy wind", "wind tear", "tornado", "cyclone", "heavy wind",
+        "mountain wind", "wind buffet", "buffeting wind", "bitter wind", "wind batter",
+        "howl@0.9",
+    ],
+    # water
+    "stream": [
+        "stream", "brook", "creek", "river", "trickl", "babbl", "babbling brook", "rivulet",
+        "burbl", "gurgl", "waterfall", "cascade", "rapids", "running water", "flowing water",
+        "water flow", "water run", "fountain", "tap running", "faucet", "spring", "canal",
+        "~water", "sewer water", "water rush", "rushing water", "torrent of water", "drain",
+    ],
+    "splash": [
+        "splash", "splosh", "plop", "plunk", "dive into water", "jump into water", "fall into water",
+        "into the water@2", "into the lake", "into the river", "into the pool", "dunk", "slosh",
+        "sloshing", "douse", "dousing", "bucket of water", "water splash", "fish jump",
+        "paddle", "paddling", "oar", "rowing", "row a boat", "swim", "swimming", "stroke water",
+    ],
+    "cave_drips": [
+        "drip", "drop", "dripping water", "water drip", "droplet", "drip from ceiling",
+        "leak", "leaky", "leaking", "cave drip", "stalactite", "dripping", "plink", "drip echo",
+        "condensation", "trickle of drip",
+    ],
+    "waves": [
+        "wave", "surf", "shore", "seashore", "beach", "breaker", "ocean", "sea", "tide",
+        "crashing wave", "wave crash", "wave lapping on shore", "coast", "coastline", "seaside",
+        "surf pound", "swell", "sea spray", "crashing surf", "~sand",
+    ],
+    "underwater_bubbles": [
+        "bubbl", "underwater", "under water", "submerged", "beneath the surface", "air bubble",
+        "scuba", "diver", "diving", "deep sea", "undersea", "aquarium", "fizz",
+        "fizzing", "effervescent", "submarine", "below the waves", "ocean floor", "seabed",
+        "gurgling bubble", "blub",
+    ],
+    "water_lapping": [
+        "lapping", "lap against", "water lapping", "lapping water", "hull", "dock", "pier",
+        "jetty", "harbor", "harbour", "marina", "boat", "rowboat", "moored", "mooring",
+        "wharf", "lake", "pond", "lagoon", "water against", "gentle water", "calm water",
+        "ripple", "rippling", "ship creak", "canal boat", "ferry",
+    ],
+    # footsteps (generic words; see SURFACES)
+    "@footsteps": [
+        "shambl", "shambling", "lurch", "lurching", "stagger", "staggering", "plod", "plodding",
+        "footstep", "step", "walk", "walking", "walker", "stroll", "strolling", "tread",
+        "treading", "pace", "pacing", "stride", "striding", "march", "marching", "stomp",
+        "stomping", "trudge", "trudging", "tiptoe", "tiptoeing", "shuffl", "sneak", "sneaking",
+        "creep", "creeping", "run", "running", "runner", "sprint", "sprinting", "jog", "jogging",
+        "boot", "heel", "sneaker", "shoe", "feet", "foot", "footfall", "hobble", "limp",
+        "limping", "stumbl", "scurry", "scurrying", "dash", "flee", "fleeing", "chase", "~chasing",
+        "approach", "approaching", "pursuer", "someone coming", "climb stair", "stair",
+        "staircase", "ladder", "wade", "wading",
+    ],
+    "footsteps_wood": ["floorboard@1.5", "floorboard creak@2.5", "creaking floor@2.5", "floor creak@2.5",
+                       "creaky floor@2.5", "stair creak@2.5", "creaking stair@2.5", "plank creak@2.5"],
+    "footsteps_snow": ["snow crunch@2.5", "crunch snow@2.5", "crunching snow@2.5"],
+    "footsteps_water": ["squelch@1.2", "squelching@1.2", "slosh through@2.5", "wade through@2.5"],
+    "footsteps_gravel": ["gravel crunch@2.5", "crunch gravel@2.5", "crunching gravel@2.5", "crunch leaf@2.2"],
+    # impacts and breaks
+    "glass_shatter": [
+        "shatter", "glass break", "breaking glass", "glass shatter", "smash window",
+        "window smash", "window break", "window shatter", "bottle smash", "bottle break",
+        "broken glass", "glass crash", "glass explod", "shard", "mirror shatter",
+        "mirror break", "crystal shatter", "smash glass", "vase smash", "plate smash",
+        "plate shatter", "ceramic", "porcelain", "pottery break", "crockery", "dish smash",
+        "dish break", "window crash", "pane",
+    ],
+    "wood_break": [
+        "splinter@1.3", "gate splinter@2.5", "door splinter@2.5", "smash through@2.5", "shatter wood@2.5", "crack wood@2.5", "break open@2",
+        "wood break", "wood crack", "wood snap", "splinter", "splintering", "crate break",
+        "crate smash", "barrel break", "barrel smash", "plank break", "board break",
+        "door break", "door smash", "kick door", "door kick", "door burst", "break down door",
+        "furniture break", "chair break", "table break", "timber", "tree fall", "falling tree",
+        "branch break", "beam crack", "axe", "chop", "chopping", "hack", "wood chop",
+        "log split", "splitting log", "crack@0.9", "~wood", "~wooden", "barricade",
+        "smash@0.9", "crash through", "crate",
+    ],
+    "metal_clang": [
+        "pickaxe", "pick axe", "chisel", "mining", "miner", "tinkle of bell@2.5", "church bell@2.5", "bell toll@2.5", "bell ring@2.5", "cart", "wagon", "wheelbarrow", "trolley rattle@2",
+        "metal", "metallic", "clang", "clank", "clank of metal", "clatter", "anvil", "hammer",
+        "hammering", "forge", "blacksmith", "pipe hit", "gong", "bell", "bells", "church bell",
+        "toll", "tolling", "chime", "chiming", "ding", "bang on metal", "pot", "pan", "pots and pans",
+        "cutlery", "tool drop", "wrench", "chain", "chains", "rattl", "shackle", "shackles",
+        "manacle", "armor", "armour", "shield", "ring of metal", "iron", "steel", "tin can",
+        "can", "locker", "trash can", "dumpster", "bin lid", "lid", "ricochet", "clink of metal",
+        "cage", "bars", "prison bar", "portcullis", "grate", "grating",
+    ],
+    "body_fall": [
+        "thunk", "thwack", "whack", "thock", "clonk", "bonk", "thud into@2",
+        "body fall", "fall to the floor@3", "fall to the ground@3", "fall down", "collapse",
+        "crumpl", "slump", "thud", "thump", "body hit", "hit the floor", "hit the ground",
+        "drop to the floor", "drop dead", "fall over", "topple", "tumble", "tumbling",
+        "keel over", "land", "landing", "knock down", "knocked out", "falls@0.9", "fall@0.9",
+        "punch", "kick", "blow", "slap", "smack", "wallop", "impact", "heavy object",
+        "sack", "bag drop", "dropped", "drop@0.6", "bump",
+        "tackl",
+    ],
+    "explosion": [
+        "shotgun", "revolver", "handgun", "sniper", "machine gun", "gunshots", "gun blast@2.5", "blast@1.2",
+        "explosion", "explod", "blast", "blow up", "detonat", "detonation", "bomb", "grenade",
+        "mine", "dynamite", "tnt", "boom", "kaboom", "kablam", "burst", "blast wave",
+        "artillery", "shell", "shelling", "mortar", "cannon", "cannonfire", "cannon fire",
+        "missile", "rocket hit", "airstrike", "bombard", "barrage", "firework", "fireworks",
+        "gunshot", "gun", "gunfire", "shot", "shoot", "shooting", "rifle", "pistol", "musket",
+        "bang", "pop", "fire a gun", "crack of a rifle", "eruption", "erupt", "volcano",
+        "blow",
+    ],
+    "debris": [
+        "debris", "rubble", "gravel fall", "falling rock", "dust", "crumbl", "collapse of",
+        "building collapse", "wall collapse", "ceiling collapse", "rain down@2", "shower of",
+        "brick", "rock fall", "rockfall", "rockslide", "landslide", "avalanche", "scatter",
+        "scattering", "rain of", "pebble", "falling debris", "masonry", "plaster", "junk",
+        "clutter", "rummag", "rummaging", "scrap", "shuffle paper", "paper", "rustl of paper",
+        "page", "book", "cloth", "fabric", "clothes", "scrape", "scraping", "scratch",
+        "scratching", "drag", "dragging", "slide", "sliding", "shovel", "dig", "digging",
+        "sand", "~object",
+    ],
+    "rock_rumble": [
+        "rumbl", "earthquake", "quake", "tremor", "tremble", "trembling", "ground shake",
+        "shaking ground", "rock grind", "grinding stone", "stone grind", "boulder", "rolling boulder",
+        "rock", "rocks", "cave in", "cave-in", "collapsing tunnel", "subterranean", "seismic",
+        "stone door", "stone slab", "slab", "sarcophagus", "tomb open", "shake@0.5", "shaking",
+        "vibration", "vibrat", "low rumble", "deep rumble", "grind", "grinding", "stomp of giant",
+        "giant", "golem", "stampede",
+    ],
+    "twig_snap": [
+        "snip", "snipping", "scissors", "shears", "wire cut@2.5", "cut the wire@3", "clip@0.6",
+        "twig", "twig snap", "snap", "snapping twig", "branch snap", "stick snap", "crunch of leaf",
+        "crack of a twig", "broken twig", "dry leaf", "leaves crunch", "crunch", "crackle underfoot",
+        "stick", "branch", "brush", "undergrowth", "bush", "bushes", "rustle in the bush@3",
+        "rustling in the undergrowth@3",
+    ],
+    "sword_clash": [
+        "twang", "twanging", "bowstring", "crossbow", "arrow whistl@2.5", "arrow fly@2.5", "whip", "whip crack@2.5", "lash",
+        "sword", "blade", "blades clash", "sword clash", "clash", "clashing", "steel on steel",
+        "swordfight", "sword fight", "duel", "dueling", "fencing", "parry", "parrying",
+        "swing sword", "draw sword", "unsheath", "sheath", "scabbard", "dagger", "knife",
+        "machete", "katana", "rapier", "saber", "sabre", "slash", "slashing", "stab",
+        "stabbing", "cut", "slice", "spear", "axe clash", "weapon clash", "weapons clash",
+        "melee", "combat", "battle", "fight", "fighting", "skirmish", "swish", "whoosh",
+        "swoosh", "arrow", "bow", "whizz", "whiz", "zip",
+    ],
+    "glass_clink": [
+        "clink", "clinking", "glasses clink", "toast", "cheers@0.6", "tinkl", "tinkling",
+        "glass", "glasses", "mug", "mugs", "tankard", "tankards", "cup", "cups", "teacup",
+        "wine glass", "bottle", "bottles", "pour drink", "pouring drink", "pour a drink",
+        "ice cube", "cocktail", "spoon", "stir", "stirring", "saucer", "crockery clink",
+        "dish", "dishes", "plates", "clink of coin", "coin", "coins", "jingle of coin", "chalice",
+    ],
+    # doors and mechanisms
+    "door_creak": [
+        "hull groan@2.5", "hull creak@2.5", "rope creak@2.5", "ropes creak@2.5", "timber creak@2.5", "mast creak@2.5",
+        "~groan", "door groan@2", "hinge groan@2", "door slide@2", "doors slide@2", "sliding door@2",
+        "door", "door creak", "creaking door", "creak", "creaky", "creaking", "door open",
+        "open door", "door swing", "groan of a door", "hinge", "hinges", "squeaky door",
+        "door ajar", "trapdoor", "hatch", "cellar door", "wardrobe", "cupboard", "cabinet",
+        "chest open", "lid creak", "floor creak@0.9", "drawer", "shutter", "shutters",
+        "coffin", "crypt door", "old door", "wooden door",
+    ],
+    "door_slam": [
+        "knock", "knocking", "knock on door@3", "pound on door@3", "bang on door@3", "door knock@3", "rap on door@3", "knuckles",
+        "door slam", "slam", "slamming", "slammed", "slam shut", "door shut", "shut",
+        "door close", "close door", "door closing", "door bang", "bang shut", "door crash",
+        "door thud", "front door", "car door", "locker slam", "gate slam", "gate clang",
+        "door click", "latch", "lock", "locking", "unlock", "unlocking", "bolt", "deadbolt",
+        "click", "clicking", "switch", "flick", "knob", "doorknob", "handle", "door handle",
+    ],
+    "gate_squeak": [
+        "gate", "gate squeak", "squeak", "squeaky", "squeaking", "squeal", "rusty hinge",
+        "gate open", "iron gate", "wrought iron", "garden gate", "fence gate", "rusty",
+        "rusted", "screech of hinge", "swing set", "swing", "rocking chair", "seesaw",
+        "mouse", "mice", "rat", "rats",
+    ],
+    "keys_jingle": [
+        "key", "keys", "keyring", "key ring", "jingl", "jangle", "jangling", "bunch of keys",
+        "jingle of keys", "keychain", "lockpick", "lock pick", "picking a lock", "key turn",
+        "turn the key", "bell jingl", "sleigh bell", "coin purse", "chime@0.5",
+    ],
+    "valve_clank": [
+        "valve", "pipe", "pipes", "pipe clank", "clanking pipe", "radiator", "boiler",
+        "plumbing", "lever", "crank", "cranking", "wheel turn", "ratchet", "pump", "piston",
+        "pistons", "gear", "gears", "cog", "cogs", "mechanism", "machinery", "machine",
+        "industrial", "factory", "conveyor", "press", "elevator", "lift", "winch", "pulley",
+        "chain hoist", "clockwork", "contraption", "trap", "trap spring", "lock mechanism",
+    ],
+    "clock_tick": [
+        "clock", "tick", "ticking", "tick tock", "tock", "grandfather clock", "pocket watch",
+        "watch", "timer", "countdown", "metronome", "stopwatch", "time bomb", "bomb tick",
+    ],
+    # vehicles
+    "car_engine": [
+        "car", "engine", "car engine", "motor", "motorcycle", "motorbike", "bike", "truck",
+        "lorry", "van", "bus", "jeep", "tractor", "vehicle", "rev", "revving", "engine rev",
+        "idle", "idling", "engine idle", "start the engine", "ignition", "accelerat",
+        "pull away", "pulling away", "drive", "driving", "drive off", "drive by", "drive past",
+        "pass by", "passing car", "car pass", "speed", "speeding", "zoom", "vroom", "getaway",
+        "taxi", "cab", "limo", "sedan", "race car", "racecar", "go-kart", "scooter", "moped",
+        "chainsaw", "lawnmower", "generator", "outboard", "motorboat", "speedboat", "jet ski",
+    ],
+    "tire_skid": [
+        "skid", "skidding", "screech", "screeching", "screeching tire", "tire screech",
+        "tire squeal", "squealing tire", "brake", "brakes", "braking", "slam on the brakes",
+        "screeching brakes", "handbrake", "drift", "drifting", "burnout", "peel out",
+        "tire", "tires", "wheel spin", "swerve", "swerving", "skid to a halt", "screech to a halt",
+        "rubber", "tire squeal@3", "car skid",
+    ],
+    "car_horn": [
+        "horn", "car horn", "honk", "honking", "beep the horn", "hoot the horn", "klaxon",
+        "air horn", "foghorn", "fog horn", "bike bell", "bicycle bell", "toot", "tooting",
+        "horn blare", "blaring horn", "truck horn", "ship horn",
+    ],
+    "train_passing": [
+        "train", "railway", "railroad", "locomotive", "steam train", "subway", "metro",
+        "tram", "trolley", "freight", "carriage", "rail", "rails", "track", "tracks",
+        "train whistle", "train horn", "choo", "clickety", "clickety clack", "platform",
+        "station", "underground train", "monorail", "rollercoaster", "roller coaster",
+    ],
+    "traffic": [
+        "traffic", "city traffic", "street", "streets", "road", "highway", "motorway",
+        "freeway", "rush hour", "busy street", "city street", "downtown", "intersection",
+        "crossroad", "avenue", "boulevard", "urban", "city", "town", "cars passing",
+        "passing cars", "traffic jam", "gridlock", "parking lot", "car park", "commute",
+        "~busy", "cityscape", "metropolis",
+    ],
+    "engine_roar": [
+        "jet", "jet engine", "rocket", "rocket launch", "liftoff", "lift off", "blast off",
+        "blastoff", "thruster", "thrusters", "engine roar", "roar of engine", "roaring engine",
+        "engines roar", "afterburner", "turbine", "airplane", "aeroplane", "plane", "aircraft",
+        "fighter jet", "helicopter", "chopper", "rotor", "propeller", "spaceship", "starship",
+        "spacecraft", "shuttle", "hyperdrive", "warp", "takeoff", "take off", "fly by",
+        "flyby", "flying overhead", "overhead plane", "hover", "hovercraft", "drone", "ufo",
+        "booster", "launch", "roar@0.6",
+    ],
+    # fire
+    "campfire": [
+        "match strike@2", "strike match@2", "struck match@2", "light a match@2", "fire pop@2", "log pop@2", "crackle and pop@2",
+        "campfire", "camp fire", "fire", "fireplace", "hearth", "crackl", "crackling fire",
+        "fire crackl", "log fire", "bonfire", "embers", "ember", "stove", "wood stove",
+        "brazier", "torch", "torches", "candle", "candles", "flame", "flames", "flicker",
+        "flickering", "burn@0.8", "burning", "smolder", "smoulder", "kindling", "match strike",
+        "strike a match", "lighter", "fire pit", "firepit", "sizzl", "frying", "fry", "grill",
+        "cooking", "bacon", "pan sizzl",
+    ],
+    "blaze": [
+        "fire erupt@2.5", "burst into flame@3", "flames erupt@2.5", "catch fire@2.5", "go up in flames@3", "fire burst@2.5", "ignite@0.8",
+        "blaze", "blazing", "inferno", "wildfire", "forest fire", "bushfire", "house fire",
+        "building on fire", "roaring fire", "fire roar", "raging fire", "fire rage", "flames roar",
+        "burning building", "firestorm", "conflagration", "engulf", "engulfed", "big fire",
+        "huge fire", "large fire", "fire spread", "flamethrower", "dragon fire", "fire breath",
+        "dragon breath", "burning wreck", "burning car", "wreckage burn", "furnace", "kiln",
+        "lava", "magma",
+    ],
+    # creatures and crowds
+    "birdsong": [
+        "seagull cry@3", "gull cry@3", "gulls cry@3", "parrot screech@2.5", "crow caw@2.5", "bird cry@2.5", "birds cry@2.5", "ravens croak@2.5", "raven croak@2.5",
+        "bird", "birds", "birdsong", "bird song", "birdcall", "bird call", "chirp", "chirping",
+        "tweet", "tweeting", "twitter", "warbl", "songbird", "dawn chorus", "robin", "sparrow",
+        "blackbird", "nightingale", "lark", "finch", "thrush", "wren", "cuckoo", "pigeon",
+        "dove", "coo", "cooing", "seagull", "gull", "gulls", "parrot", "canary", "starling",
+        "crow", "crows", "raven", "cawing", "caw", "magpie", "duck", "ducks", "quack",
+        "goose", "geese", "honking geese", "chicken", "hen", "rooster", "cockerel", "crowing",
+        "woodpecker", "peck", "pecking", "flutter", "fluttering", "wings flap", "flapping wings",
+        "birds sing@3", "jungle", "rainforest", "forest@0.6", "woods@0.6", "meadow",
+    ],
+    "owl": [
+        "owl", "hoot", "hooting", "hoo", "night bird", "barn owl", "tawny owl", "who who",
+        "nightjar", "loon", "bat", "bats", "screech owl",
+    ],
+    "crickets": [
+        "cricket", "crickets", "cicada", "cicadas", "insect", "insects", "chirping insect",
+        "grasshopper", "katydid", "bug", "bugs", "buzz of insect", "fly", "flies", "buzzing fly",
+        "mosquito", "bee", "bees", "wasp", "hornet", "beehive", "swarm", "summer night",
+        "night insect", "night@0.6", "nighttime@0.6", "locust", "beetle",
+    ],
+    "frogs": [
+        "frog", "frogs", "croak", "croaking", "toad", "toads", "bullfrog", "ribbit", "swamp",
+        "marsh", "bog", "bayou", "wetland", "pond life", "tree frog", "peeper",
+    ],
+    "dog_bark": [
+        "monkey", "monkeys", "ape", "gorilla", "chimp", "chimpanzee", "baboon", "monkey chatter@2.5", "purr", "purring", "clop", "clip clop@2", "clopping", "trot", "trotting", "canter", "hoofbeat", "hoofbeats", "elephant", "trumpeting elephant@2.5", "rhino", "boar", "deer", "stag", "elk", "moose", "hyena", "dinosaur", "t-rex", "dragon roar@2.5", "dragon@0.8",
+        "dog", "bark", "barking", "woof", "growl", "growling", "snarl", "snarling",
+        "hound", "hounds", "puppy", "pup", "yelp", "yelping", "yap", "yapping", "whimper",
+        "whine", "whining", "bay", "baying", "howl of a dog", "dog howl", "wolf", "wolves",
+        "wolf howl", "howling wolf", "coyote", "fox", "jackal", "beast", "monster", "creature",
+        "animal", "cat", "meow", "hiss of a cat", "lion", "tiger", "roar of a lion", "bear",
+        "horse", "neigh", "whinny", "hoof", "hooves", "gallop", "galloping", "cow", "moo",
+        "sheep", "bleat", "pig", "oink", "goat", "guard dog", "hellhound",
+        "snort",
+    ],
+    "eagle_cry": [
+        "~circling overhead", "~cry overhead",
+        "eagle", "hawk", "falcon", "kestrel", "buzzard", "vulture", "condor", "bird of prey",
+        "raptor", "eagle cry", "hawk screech", "screech of a hawk", "soar",
+        "soaring", "kite", "osprey", "pterodactyl", "griffin", "screech@0.6",
+    ],
+    "whale_song": [
+        "whale", "whale song", "whalesong", "humpback", "orca", "dolphin", "dolphins",
+        "cetacean", "sea creature", "leviathan", "deep call", "moan of a whale",
+    ],
+    "crowd_murmur": [
+        "tv", "television", "tv murmur@2.5", "radio voice@2",
+        "announcement", "announcer", "loudspeaker", "intercom", "tannoy", "public address", "pa system", "radio chatter@2",
+        "crowd", "crowds", "chatter", "chattering", "murmur", "murmuring", "mutter", "muttering",
+        "talk", "talking", "conversation", "conversations", "voices", "voice", "babble",
+        "hubbub", "din", "bustle", "bustling", "people", "patrons", "customers", "audience",
+        "market", "marketplace", "bazaar", "tavern", "pub", "inn", "bar", "cafe", "restaurant",
+        "diner", "party", "gathering", "throng", "mob", "busy room", "whisper", "whispering",
+        "gossip", "laughter", "laugh", "laughing", "chuckle", "giggle", "banter", "classroom",
+        "cafeteria", "lobby", "terminal", "concourse", "mall", "festival", "fair", "feast",
+        "banquet", "court", "courtroom", "townsfolk", "villagers", "army", "troops",
+    ],
+    "cheering": [
+        "applaud@1.5", "applauding@1.5", "applause@1.5", "cheer@1.5", "cheering@1.5", "clap@1.3", "clapping@1.3",
+        "cheer", "cheering", "cheers", "applause", "applaud", "applauding", "clap", "clapping",
+        "ovation", "standing ovation", "crowd cheer", "hooray", "hurrah", "huzzah", "roar of the crowd",
+        "crowd roar", "crowd goes wild", "celebrat", "celebration", "whoop", "whooping",
+        "chant", "chanting", "stadium", "arena", "victory cheer", "jubilant", "rejoic",
+    ],
+    # machinery and sci-fi
+    "electrical_hum": [
+        "hum", "humming", "electrical hum", "electric hum", "buzz", "buzzing", "drone@0.8",
+        "droning", "electricity", "electric", "power line", "transformer", "fluorescent",
+        "neon", "generator hum", "server room", "server", "servers", "fan", "fans",
+        "air conditioning", "aircon", "ventilation", "vent", "vents", "refrigerator", "fridge",
+        "spaceship interior", "bridge of the ship", "reactor", "force field", "forcefield",
+        "energy field", "crackle of electricity", "sparks", "spark", "sparking", "arc",
+        "tesla coil", "static", "hiss of static", "radio static", "white noise", "tv static",
+        "engine room", "ship's engine", "machine hum", "low hum",
+    ],
+    "power_up": [
+        "power up", "powering up", "powers up", "power on", "boot up", "booting up",
+        "charge up", "charging", "charge", "warm up", "spin up", "spinning up", "rising hum",
+        "rising whine", "whine", "whining", "energize", "energise", "activate", "activation",
+        "turn on", "switch on", "come to life", "comes online", "online", "ignite", "ignition sequence",
+        "start up", "startup", "power surge", "surge", "charging up", "power down@2",
+        "powering down", "power down", "shut down", "shutdown", "wind down", "teleport",
+        "teleporter", "portal", "magic", "spell", "spellcast", "cast a spell", "enchant",
+        "shimmer", "shimmering", "sparkl", "sparkle", "glow", "glowing", "levitat", "hologram",
+        "transform", "transformation", "whoosh@0.5",
+    ],
+    "alarm": [
+        "alarm", "alarms", "siren", "sirens", "alert", "alarm bell", "fire alarm", "air raid",
+        "klaxons", "warning siren", "blare", "blaring", "wail of siren", "police", "police siren",
+        "ambulance", "fire engine", "fire truck", "emergency", "lockdown", "evacuat", "intruder alert",
+        "red alert", "beeping alarm", "car alarm", "buzzer", "wail@0.6",
+    ],
+    "computer_beeps": [
+        "sonar", "sonar ping@2.5", "ping@1.2", "pick up the phone@3", "hang up@2", "receiver",
+        "~radio",
+        "beep", "beeps", "beeping", "bleep", "blip", "blips", "computer", "computers",
+        "terminal beep", "console", "keyboard", "typing", "keystroke", "keypad", "button",
+        "buttons", "button press", "interface", "ui", "menu", "notification", "ping", "pinging",
+        "chirp of a device", "device", "scanner", "scan", "scanning", "radar", "monitor",
+        "heart monitor", "data", "download", "upload", "robot voice", "text message",
+        "phone", "cellphone", "ringtone", "phone ring", "telephone", "dial", "dialing",
+        "elevator ding", "microwave", "code", "hacking", "hack@0.5", "printer", "fax",
+        "modem", "walkie talkie",
+    ],
+    "laser": [
+        "laser", "lasers", "blaster", "blasters", "phaser", "pew", "zap", "zapping",
+        "ray gun", "raygun", "plasma", "plasma gun", "energy weapon", "laser fire", "laser beam",
+        "beam", "photon", "ion cannon", "pulse rifle", "railgun", "energy bolt", "bolt of energy",
+        "shoot laser", "shots fired@0.5",
+    ],
+    "steam_hiss": [
+        "steam", "hiss", "hissing", "steam vent", "vent steam", "pressure release",
+        "release pressure", "air release", "pneumatic", "hydraulic", "hydraulics", "airlock",
+        "air lock", "decompress", "decompression", "kettle", "whistling kettle", "geyser",
+        "spray", "spraying", "aerosol", "gas leak", "leaking gas", "snake", "serpent", "fuse",
+        "burning fuse", "sizzle", "sizzling", "hot iron", "quench", "steaming",
+    ],
+    "servo_whir": [
+        "servo", "servos", "whir", "whirr", "whirring", "motor whir", "robot", "robotic",
+        "robot arm", "robotic arm", "mech", "mecha", "android", "cyborg", "drone whir",
+        "camera", "camera shutter", "zoom lens", "shutter click", "turret", "turret turn",
+        "rotate", "rotating", "gimbal", "actuator", "automaton", "animatronic", "mechanical arm",
+        "exoskeleton", "power armor", "drill", "drilling", "saw", "electric saw", "blender",
+        "vacuum", "zipper", "zip up", "reload", "reloading", "cock the gun",
+    ],
+    # body and tension
+    "heartbeat": [
+        "heartbeat", "heart beat", "heart", "pulse", "pulsing", "throb", "throbbing",
+        "thump of heart", "heart pound", "pounding heart", "heart racing", "racing heart",
+        "heart thump", "lub dub", "blood rushing", "blood pounding",
+    ],
+    "breathing": [
+        "breath", "breathing", "breathe", "breathes", "pant", "panting", "gasp", "gasping",
+        "heavy breathing", "out of breath", "wheez", "wheezing", "sigh", "sighing", "inhale",
+        "exhale", "snore", "snoring", "sniff", "sniffing", "sniffle", "sob", "sobbing",
+        "weep", "weeping", "cry@0.6", "crying", "whimpering", "hyperventilat", "huff",
+        "puff", "respirator", "breathing mask", "darth",
+    ],
+    "voice_grunt": [
+        "zombie", "zombies", "whistl@0.8", "whistling@0.8", "baby", "infant", "toddler", "baby cry@2.5", "baby wail@2.5", "sing@0.8", "singing@0.8", "hum a song@2", "humming to himself@2.5", "humming to herself@2.5",
+        "~man", "~woman", "~soldier", "~guard", "~prisoner", "~someone", "~child", "~boy", "~girl", "~he", "~she", "~merchant", "~vendor",
+        "grunt", "grunts", "grunting", "effort", "groan of effort", "straining", "strain",
+        "exertion", "oof", "ugh", "pain", "moan", "moaning", "groan", "groaning", "yell",
+        "yelling", "shout", "shouting", "battle cry", "war cry", "roar of a warrior",
+        "warrior", "hey", "call out", "calls out", "voice", "speak", "speaking", "says",
+        "said", "whisper@0.6", "mumble", "mumbling", "hum a tune", "humming a tune", "laugh@0.5",
+        "cackl", "cackling", "evil laugh", "chuckl", "ouch", "cry of pain", "wince", "hurt",
+        "injured", "wounded", "struggle", "struggling", "wrestl", "hmm", "huh", "grumbl",
+        "zombie moan", "zombie groan", "orc", "ogre", "troll", "goblin",
+    ],
+    "scream": [
+        "scream", "screams", "screaming", "shriek", "shrieking", "shriek of terror",
+        "screech of terror", "wail", "wailing", "howl of pain", "cry out", "cries out",
+        "bloodcurdling", "blood curdling", "yelp of terror", "terrified cry", "banshee",
+        "ghost wail", "ghostly wail", "screamer", "panic", "panicked", "horror scream",
+    ],
+    "cough": [
+        "cough", "coughs", "coughing", "clears throat", "clear throat", "throat clear",
+        "ahem", "hack@0.8", "hacking cough", "splutter", "sputter", "choke", "choking",
+        "sneeze", "sneezing", "achoo", "hiccup", "gulp", "swallow", "sick", "illness",
+        "guard@0.5", "sentry@0.5",
+    ],
+    "tinnitus_ring": [
+        "ring", "ringing", "tinnitus", "ringing ears", "ears ring", "ringing in ears",
+        "high pitch", "high pitched", "high-pitched", "whine in ears", "shell shock",
+        "shellshock", "deafen", "deafened", "deafening silence", "muffled hearing",
+        "disorient", "disoriented", "dazed", "concuss", "concussion", "flashbang",
+        "stun", "stunned", "ringing silence@3", "beep of a flatline", "flatline",
+    ],
+    # music
+    "music_bed": [
+        "radio play@2", "play jazz@2", "plays music@2", "music play@2", "soft jazz@2", "music plays@2",
+        "music", "musical", "score", "soundtrack", "melody", "tune", "song", "theme",
+        "background music", "ambient music", "orchestra", "orchestral", "strings", "violin",
+        "violins", "cello", "piano", "guitar", "lute", "harp", "flute", "choir", "chant@0.5",
+        "synth", "synthesizer", "pad", "drone music", "drums", "drumbeat", "drum", "beat@0.6",
+        "percussion", "bass", "bassline", "organ", "music box", "jazz", "band", "bard",
+        "minstrel", "fiddle", "accordion", "bagpipe", "bagpipes", "ballad", "lullaby",
+        "hymn", "waltz", "march music", "anthem", "requiem", "melancholy music", "sad music",
+        "tense music", "battle music", "music swell", "swelling music", "music build",
+        "underscore", "ostinato", "arpeggio", "chord", "chords", "playing music", "radio music",
+        "jukebox", "dj", "dance music", "techno", "rock music", "orchestra swell",
+    ],
+    "music_stinger": [
+        "stinger", "sting", "music sting", "music stinger", "fanfare", "trumpet", "trumpets",
+        "brass", "horn fanfare", "victory fanfare", "triumphant fanfare", "jingle@0.6",
+        "musical hit", "orchestral hit", "orchestra hit", "music hit", "stab", "musical stab",
+        "brass stab", "dramatic hit", "dramatic chord", "dun dun", "jump scare", "jumpscare",
+        "scare chord", "shock chord", "reveal", "discovery", "level up", "achievement",
+        "quest complete", "game over", "victory jingle", "success", "cymbal crash", "cymbal",
+        "gong hit", "timpani", "drum roll", "drumroll", "bugle", "horn call", "ta-da", "tada",
+        "power chord", "riser", "whoosh hit", "impact hit", "boom hit", "braam", "sting of music",
+    ],
+}
+
+# Words that pick the footsteps surface; the first group that appears in the clause wins.
+SURFACES: dict[str, list[str]] = {
+    "footsteps_water": ["water", "puddle", "puddles", "splash", "splashing", "splosh", "wet",
+                        "wade", "wading", "stream", "river", "shallows", "mud", "muddy", "bog",
+                        "marsh", "swamp", "sewer", "flood", "flooded", "rain", "slush", "soggy"],
+    "footsteps_gravel": ["gravel", "pebble", "pebbles", "dirt", "path", "trail", "ground", "earth",
+                         "forest floor", "leaves", "grass", "sand", "sandy", "crunch", "crunchy",
+                         "rock", "rocky", "stones", "scree", "rubble", "soil", "field", "road",
+                         "driveway", "desert", "beach", "forest", "woods", "undergrowth"],
+    "footsteps_wood": ["wood", "wooden", "floorboard", "floorboards", "plank", "planks", "deck",
+                       "boards", "board", "stairs", "staircase", "attic", "cabin", "porch",
+                       "bridge", "parquet", "creak", "creaking", "creaky", "tavern", "ship",
+                       "barn", "house", "stage", "dock", "pier", "boardwalk"],
+    "footsteps_metal": ["metal", "metallic", "clank", "clanking", "robot", "robotic", "mech", "clang", "steel", "iron", "grating", "grate", "grille", "catwalk",
+                        "gantry", "walkway", "ladder", "vent", "duct", "hull", "spaceship",
+                        "ship's", "corridor of the ship", "station", "bunker", "tin", "fire escape",
+                        "scaffold", "scaffolding", "factory", "industrial"],
+    "footsteps_snow": ["snow", "snowy", "ice", "icy", "frost", "frozen", "frosty", "slush",
+                       "powder", "blizzard", "tundra", "glacier", "crunching snow", "winter"],
+    "footsteps_stone": ["stone", "stones", "marble", "tile", "tiles", "tiled", "concrete",
+                        "pavement", "sidewalk", "cobble", "cobbles", "cobblestone", "cobblestones",
+                        "asphalt", "floor", "hall", "hallway", "corridor", "cathedral", "church",
+                        "castle", "dungeon", "crypt", "cave", "cavern", "tunnel", "temple",
+                        "street", "alley", "courtyard", "stairwell", "granite", "brick", "city"],
+}
+
+# ---------------------------------------------------------------------------------------------
+# Emotions. Explicit mood words weigh more than situations ("Mystery chase" -> mystery).
+EMOTION_WORDS: dict[str, tuple[list[str], list[str]]] = {
+    # emotion: (explicit mood words, situational words)
+    "tense": (["tense", "tension", "suspense", "suspenseful", "urgent", "anxious", "nervous",
+               "frantic", "thrilling", "action", "intense", "danger", "dangerous", "menacing"],
+              ["chase", "chasing", "pursuit", "pursued", "escape", "fleeing", "flee", "fight",
+               "battle", "combat", "ambush", "attack", "stealth", "sneak", "sneaking", "heist",
+               "race", "racing", "hunt", "hunted", "standoff", "showdown", "alarm", "siren",
+               "war", "warzone", "gunfight", "shootout", "bomb", "countdown", "sword", "duel",
+               "raid", "infiltrat", "firefight", "skirmish", "siege", "boss"]),
+    "horror": (["horror", "horrifying", "terrifying", "terror", "scary", "creepy", "eerie",
+                "spooky", "sinister", "dread", "nightmare", "macabre", "ghastly", "gruesome",
+                "frightening", "haunting", "chilling", "uncanny"],
+               ["haunted", "ghost", "ghosts", "ghostly", "zombie", "zombies", "monster",
+                "demon", "demonic", "possessed", "asylum", "morgue", "crypt", "graveyard",
+                "cemetery", "blood", "bloody", "corpse", "undead", "vampire", "werewolf",
+                "slasher", "scream", "ritual", "cult", "abandoned", "witch"]),
+    "mystery": (["mystery", "mysterious", "enigmatic", "puzzling", "strange", "curious",
+                 "cryptic", "intrigue", "intriguing", "uneasy", "ominous", "noir", "secret",
+                 "secretive", "unknown", "arcane"],
+                ["investigation", "investigate", "detective", "clue", "clues", "puzzle",
+                 "riddle", "ruins", "ancient", "tomb", "relic", "artifact", "shadow", "shadows",
+                 "fog", "foggy", "mist", "misty", "labyrinth", "hidden", "search", "searching",
+                 "explore", "exploring", "exploration", "dungeon"]),
+    "calm": (["calm", "peaceful", "serene", "tranquil", "quiet", "gentle", "relaxing", "relaxed",
+              "soothing", "cozy", "cosy", "idyllic", "lazy", "restful", "meditative", "placid",
+              "still", "sleepy", "dreamy", "pastoral", "warm"],
+             ["dawn", "sunrise", "morning", "meadow", "garden", "picnic", "village", "farm",
+              "cottage", "lullaby", "sleep", "sleeping", "rest", "resting", "campfire",
+              "beach", "spa", "library", "reading", "breeze", "summer", "brook", "stream"]),
+    "sad": (["sad", "sadness", "sorrow", "sorrowful", "mournful", "melancholy", "melancholic",
+             "grief", "grieving", "tragic", "loneliness", "somber", "sombre",
+             "bittersweet", "heartbroken", "despair", "forlorn", "desolate", "bleak", "gloomy"],
+            ["funeral", "mourning", "mourn", "farewell", "goodbye", "loss", "death", "dying",
+             "grave", "tears", "weeping", "sobbing", "rainy", "aftermath", "ruined", "empty",
+             "memorial", "wake"]),
+    "triumphant": (["triumphant", "triumph", "victory", "victorious", "glorious", "glory",
+                    "heroic", "epic", "jubilant", "celebratory", "majestic", "proud", "joyful",
+                    "joyous", "exultant"],
+                   ["win", "winning", "won", "champion", "celebration", "celebrate", "hero",
+                    "coronation", "parade", "fanfare", "medal", "trophy", "finale", "success",
+                    "cheer", "cheers", "cheering", "rescue", "rescued", "reunion", "wedding",
+                    "festival", "level up", "achievement"]),
+}
+
+# Scene acoustics. Order matters for ties: more specific first.
+SCENE_WORDS: dict[str, list[str]] = {
+    "underwater": ["underwater", "under water", "submerged", "beneath the surface", "below the surface",
+                   "ocean floor", "seabed", "sea floor", "deep sea", "undersea", "scuba", "diving",
+                   "beneath the waves", "below the waves", "sunken", "reef", "abyss"],
+    "cave": ["cave", "caves", "cavern", "caverns", "grotto", "tunnel", "tunnels", "mine", "mines",
+             "mineshaft", "sewer", "sewers", "catacomb", "catacombs", "crypt", "dungeon",
+             "underground", "subterranean", "burrow", "lair", "pit", "well", "bunker", "vault",
+             "cistern", "tomb"],
+    "hall": ["hall", "great hall", "hallway", "corridor", "corridors", "cathedral", "church",
+             "chapel", "temple", "palace", "throne room", "castle", "warehouse", "hangar",
+             "station", "terminal", "gymnasium", "gym", "museum", "atrium", "lobby", "ballroom",
+             "auditorium", "theater", "theatre", "arena", "stadium", "factory", "parking garage",
+             "stairwell", "mansion", "manor", "library", "mall", "concourse", "opera", "hall of"],
+    "small_room": ["room", "bedroom", "office", "kitchen", "bathroom", "closet", "cupboard",
+                   "attic", "basement", "cellar", "cabin", "hut", "shack", "tent", "tavern",
+                   "inn", "pub", "bar", "cafe", "shop", "store", "apartment", "flat", "house",
+                   "home", "cockpit", "cabin of", "car interior", "inside the car", "elevator",
+                   "lift", "cell", "prison cell", "study", "den", "lab", "laboratory", "workshop",
+                   "garage", "classroom", "interior", "indoors", "inside", "spaceship", "starship",
+                   "ship's bridge", "submarine", "wagon", "carriage", "train car", "saloon",
+                   "diner", "restaurant", "clinic", "hospital room", "ward"],
+    "forest": ["forest", "forests", "wood", "woods", "woodland", "woodlands", "jungle",
+               "rainforest", "grove", "thicket", "glade", "clearing", "trees", "pine", "pines",
+               "undergrowth", "orchard", "swamp", "bayou", "marsh", "taiga"],
+    "open_air": ["outside", "outdoors", "open air", "field", "fields", "meadow", "plain", "plains",
+                 "desert", "beach", "coast", "shore", "mountain", "mountains", "pass", "valley",
+                 "hill", "hills", "street", "streets", "city", "town", "village", "square",
+                 "plaza", "market", "harbor", "harbour", "dock", "docks", "rooftop", "roof",
+                 "battlefield", "sky", "bridge", "park", "garden", "farm", "highway", "road",
+                 "cliff", "canyon", "tundra", "island", "lake", "river", "prairie", "savanna"],
+}
+
+# ---------------------------------------------------------------------------------------------
+# Modifiers: intensity, distance, duration, tempo. Values are applied in order of appearance.
+SOFT_WORDS = ["soft", "softly", "gentle", "gently", "quiet", "quietly", "faint", "faintly",
+              "light", "lightly", "subtle", "subtly", "muffled", "muted", "low", "hushed",
+              "delicate", "delicately", "weak", "weakly", "slight", "slightly", "barely",
+              "whispered", "dull", "calm", "mild", "little", "small", "tiny", "careful",
+              "carefully", "cautious", "cautiously", "tentative", "slow", "slowly", "lazy",
+              "lazily", "peaceful", "tiptoe", "tiptoeing", "sneaking", "stealthy", "stealthily"]
+LOUD_WORDS = ["loud", "loudly", "heavy", "heavily", "hard", "violent", "violently", "massive",
+              "huge", "enormous", "giant", "powerful", "deafening", "thunderous", "booming",
+              "roaring", "fierce", "fiercely", "intense", "strong", "big", "great", "mighty",
+              "sharp", "sudden", "suddenly", "abrupt", "abruptly", "explosive", "frantic",
+              "frantically", "furious", "furiously", "wild", "wildly", "blaring", "raging",
+              "pounding", "crashing", "brutal", "savage", "terrible", "tremendous", "ear-splitting"]
+LOUDER_WORDS = ["louder", "stronger", "harder", "heavier", "intensif", "intensifies", "swells",
+                "swelling", "builds", "building", "rising", "rises", "grows", "growing", "crescendo"]
+SOFTER_WORDS = ["softer", "quieter", "fades", "fading", "fade", "dies", "dying", "subsides",
+                "subsiding", "recedes", "receding", "weaker", "calms", "settles", "trails off",
+                "dwindles", "ebbs", "diminishes", "tapers"]
+DISTANT_WORDS = ["distant", "distance", "far", "faraway", "afar", "remote", "far-off", "far off",
+                 "far away", "faintly", "echoing", "echoes", "beyond", "across the valley",
+                 "on the horizon", "horizon", "miles", "somewhere"]
+OCCLUDED_WORDS = ["outside", "next door", "upstairs", "downstairs", "behind the wall",
+                  "through the wall", "behind the door", "below", "above", "other room",
+                  "another room", "down the hall", "down the corridor", "muffled", "overhead"]
+NEAR_WORDS = ["near", "nearby", "close", "closer", "close by", "right next", "beside",
+              "behind you", "right behind", "in front", "up close", "next to", "at your feet",
+              "right here", "inches", "whisper", "whispered", "in your ear", "approaching",
+              "approaches"]
+LONG_WORDS = ["long", "lengthy", "lingering", "lingers", "sustained", "prolonged", "endless",
+              "continuous", "constant", "steady", "steadily", "ongoing", "slow", "slowly",
+              "drawn-out", "extended", "relentless", "persistent", "incessant", "keeps"]
+SHORT_WORDS = ["short", "brief", "briefly", "quick", "quickly", "single", "sharp", "sudden",
+               "suddenly", "instant", "momentary", "abrupt", "abruptly", "staccato", "rapid", "snappy"]
+RUN_WORDS = ["run", "running", "runs", "ran", "sprint", "sprinting", "sprints", "dash", "dashing",
+             "rush", "rushing", "hurry", "hurried", "hurrying", "flee", "fleeing", "flees",
+             "chase", "chasing", "race", "racing", "jog", "jogging", "bolt", "bolting", "scurry",
+             "scurrying", "scramble", "scrambling", "frantic", "pursuit", "pursue", "pursuing"]
+
+# ---------------------------------------------------------------------------------------------
+# Environments: what a weather or location state (or a scene) implies while it lasts.
+
+
+@dataclass(frozen=True)
+class Recurring:
+    """A one-shot that recurs at seeded intervals while its environment lasts."""
+
+    sound_class: str
+    caption: str
+    every_s: tuple[float, float]  # min, max seconds between onsets
+    distance: tuple[float, float] = (0.5, 0.9)
+    intensity: tuple[float, float] = (0.4, 0.8)
+    duration_s: float | None = None
+
+
+@dataclass(frozen=True)
+class Environment:
+    beds: tuple[tuple[str, str, float], ...] = ()  # (class, caption, intensity)
+    recurring: tuple[Recurring, ...] = ()
+    scene: str = ""  # scene acoustics it implies ("" leaves the scene alone)
+    emotion: str = ""
+
+
+_STORM = Environment(
+    beds=(("rain_heavy", "storm rain", 0.7), ("wind_gusts", "storm wind", 0.5)),
+    recurring=(Recurring("thunder_distant", "distant thunder rolling", (12.0, 28.0), (0.6, 0.95)),
+               Recurring("thunder_near", "thunder crack", (30.0, 70.0), (0.1, 0.35), (0.7, 1.0))))
+
+WEATHER: dict[str, Environment] = {
+    "storm": _STORM, "thunderstorm": _STORM, "stormy": _STORM, "tempest": _STORM,
+    "rain": Environment(beds=(("rain_light", "rain", 0.5),)),
+    "rainy": Environment(beds=(("rain_light", "rain", 0.5),)),
+    "drizzle": Environment(beds=(("rain_light", "light drizzle", 0.35),)),
+    "heavy_rain": Environment(beds=(("rain_heavy", "heavy rain", 0.7),)),
+    "downpour": Environment(beds=(("rain_heavy", "downpour", 0.8),)),
+    "wind": Environment(beds=(("wind_gusts", "wind", 0.5),)),
+    "windy": Environment(beds=(("wind_gusts", "gusting wind", 0.55),)),
+    "blizzard": Environment(beds=(("wind_howling", "blizzard wind howling", 0.8),)),
+    "snow": Environment(beds=(("wind_gusts", "soft wind over snow", 0.3),)),
+    "snowstorm": Environment(beds=(("wind_howling", "snowstorm wind", 0.75),)),
+    "sandstorm": Environment(beds=(("wind_howling", "sandstorm wind", 0.8),)),
+    "hail": Environment(beds=(("rain_heavy", "hail hammering", 0.8),)),
+    "fog": Environment(), "clear": Environment(), "sunny": Environment(), "cloudy": Environment(),
+    "calm": Environment(), "none": Environment(),
+}
+
+LOCATION: dict[str, Environment] = {
+    "forest": Environment(beds=(("birdsong", "forest birds", 0.4),),
+                          recurring=(Recurring("birdsong", "a bird calling", (6.0, 16.0), (0.3, 0.8),
+                                               (0.3, 0.6), 3.0),), scene="forest"),
+    "woods": Environment(beds=(("birdsong", "woodland birds", 0.4),),
+                         recurring=(Recurring("birdsong", "a bird calling", (6.0, 16.0), (0.3, 0.8),
+                                              (0.3, 0.6), 3.0),), scene="forest"),
+    "jungle": Environment(beds=(("birdsong", "jungle birds", 0.55), ("crickets", "jungle insects", 0.4)),
+                          recurring=(Recurring("birdsong", "an exotic bird call", (5.0, 14.0), (0.3, 0.8),
+                                               (0.4, 0.7), 3.0),), scene="forest"),
+    "night_forest": Environment(beds=(("crickets", "night crickets", 0.4),),
+                                recurring=(Recurring("owl", "an owl hooting", (15.0, 40.0), (0.4, 0.9)),),
+                                scene="forest"),
+    "city": Environment(beds=(("traffic", "city traffic", 0.5),),
+                        recurring=(Recurring("car_horn", "a distant car horn", (15.0, 45.0), (0.6, 0.9)),
+                                   Recurring("car_engine", "a car passing in the distance", (10.0, 30.0),
+                                             (0.5, 0.85), (0.4, 0.7), 5.0)), scene="open_air"),
+    "street": Environment(beds=(("traffic", "street traffic", 0.55),),
+                          recurring=(Recurring("car_horn", "a car horn down the street", (15.0, 45.0), (0.5, 0.85)),),
+                          scene="open_air"),
+    "cave": Environment(beds=(("cave_drips", "water dripping in the cave", 0.4),), scene="cave"),
+    "dungeon": Environment(beds=(("cave_drips", "dungeon drips", 0.35),),
+                           recurring=(Recurring("metal_clang", "chains rattling far off", (20.0, 50.0), (0.6, 0.9),
+                                                (0.3, 0.5)),), scene="cave"),
+    "sewer": Environment(beds=(("stream", "sewer water running", 0.4), ("cave_drips", "sewer drips", 0.3)),
+                         scene="cave"),
+    "tavern": Environment(beds=(("crowd_murmur", "tavern chatter", 0.5), ("campfire", "hearth fire", 0.35)),
+                          recurring=(Recurring("glass_clink", "mugs clinking", (8.0, 20.0), (0.3, 0.7), (0.3, 0.6)),),
+                          scene="small_room"),
+    "inn": Environment(beds=(("crowd_murmur", "inn chatter", 0.45),), scene="small_room"),
+    "beach": Environment(beds=(("waves", "waves on the shore", 0.55),),
+                         recurring=(Recurring("birdsong", "seagulls crying", (12.0, 30.0), (0.4, 0.8), (0.3, 0.6), 3.0),),
+                         scene="open_air"),
+    "coast": Environment(beds=(("waves", "waves on the coast", 0.55),), scene="open_air"),
+    "harbor": Environment(beds=(("water_lapping", "water lapping at the dock", 0.45),),
+                          recurring=(Recurring("car_horn", "a ship horn far off", (40.0, 90.0), (0.7, 0.95)),),
+                          scene="open_air"),
+    "harbour": Environment(beds=(("water_lapping", "water lapping at the dock", 0.45),), scene="open_air"),
+    "river": Environment(beds=(("stream", "river flowing", 0.5),), scene="open_air"),
+    "underwater": Environment(beds=(("underwater_bubbles", "underwater bubbles", 0.45),),
+                              recurring=(Recurring("whale_song", "whale song far away", (30.0, 70.0), (0.8, 1.0),
+                                                   (0.3, 0.5), 8.0),), scene="underwater"),
+    "swamp": Environment(beds=(("frogs", "frogs croaking", 0.5), ("crickets", "swamp insects", 0.35)),
+                         scene="forest"),
+    "mountain": Environment(beds=(("wind_gusts", "mountain wind", 0.55),),
+                            recurring=(Recurring("eagle_cry", "an eagle crying overhead", (25.0, 60.0), (0.5, 0.9)),),
+                            scene="open_air"),
+    "desert": Environment(beds=(("wind_gusts", "desert wind", 0.4),), scene="open_air"),
+    "spaceship": Environment(beds=(("electrical_hum", "ship engine hum", 0.4),),
+                             recurring=(Recurring("computer_beeps", "console beeps", (10.0, 25.0), (0.3, 0.7),
+                                                  (0.3, 0.5)),), scene="small_room"),
+    "station": Environment(beds=(("electrical_hum", "station hum", 0.4),), scene="hall"),
+    "lab": Environment(beds=(("electrical_hum", "lab equipment hum", 0.35),),
+                       recurring=(Recurring("computer_beeps", "equipment beeps", (8.0, 20.0), (0.3, 0.6), (0.3, 0.5)),),
+                       scene="small_room"),
+    "factory": Environment(beds=(("electrical_hum", "factory machine hum", 0.55),),
+                           recurring=(Recurring("steam_hiss", "steam venting", (10.0, 25.0), (0.3, 0.7)),
+                                      Recurring("valve_clank", "pipes clanking", (8.0, 20.0), (0.3, 0.7))),
+                           scene="hall"),
+    "castle": Environment(scene="hall"), "hall": Environment(scene="hall"),
+    "cathedral": Environment(scene="hall"), "church": Environment(scene="hall"),
+    "corridor": Environment(scene="hall"),
+    "house": Environment(beds=(("clock_tick", "a clock ticking", 0.25),), scene="small_room"),
+    "room": Environment(scene="small_room"), "office": Environment(beds=(("electrical_hum", "office hum", 0.25),),
+                                                                 scene="small_room"),
+    "camp": Environment(beds=(("campfire", "campfire crackling", 0.45),), scene="open_air"),
+    "campsite": Environment(beds=(("campfire", "campfire crackling", 0.45),), scene="open_air"),
+    "meadow": Environment(beds=(("birdsong", "meadow birds", 0.35), ("wind_gusts", "breeze", 0.25)),
+                          scene="open_air"),
+    "field": Environment(beds=(("wind_gusts", "wind over the field", 0.3),), scene="open_air"),
+    "battlefield": Environment(beds=(("crowd_murmur", "distant battle", 0.4),),
+                               recurring=(Recurring("explosion", "a distant explosion", (12.0, 35.0), (0.7, 0.95)),
+                                          Recurring("sword_clash", "blades clashing nearby", (6.0, 18.0), (0.3, 0.6))),
+                               scene="open_air"),
+    "market": Environment(beds=(("crowd_murmur", "market crowd", 0.5),), scene="open_air"),
+    "stadium": Environment(beds=(("crowd_murmur", "stadium crowd", 0.6),), scene="hall"),
+    "train_station": Environment(beds=(("crowd_murmur", "station crowd", 0.45),),
+                                 recurring=(Recurring("train_passing", "a train passing", (40.0, 90.0), (0.3, 0.7)),),
+                                 scene="hall"),
+    "arctic": Environment(beds=(("wind_howling", "arctic wind", 0.6),), scene="open_air"),
+}
+
+# Location words (text or state values) -> an LOCATION key.
+LOCATION_ALIASES: dict[str, str] = {
+    "woodland": "woods", "forests": "forest", "grove": "forest", "rainforest": "jungle",
+    "town": "city", "downtown": "city", "metropolis": "city", "urban": "city", "alley": "street",
+    "road": "street", "highway": "street", "cavern": "cave", "caves": "cave", "mine": "cave",
+    "tunnel": "cave", "grotto": "cave", "crypt": "dungeon", "catacombs": "dungeon",
+    "pub": "tavern", "bar": "tavern", "saloon": "tavern", "shore": "beach", "seaside": "beach",
+    "ocean": "beach", "sea": "beach", "dock": "harbor", "docks": "harbor", "pier": "harbor",
+    "port": "harbor", "stream": "river", "brook": "river", "creek": "river", "marsh": "swamp",
+    "bayou": "swamp", "bog": "swamp", "mountains": "mountain", "peak": "mountain",
+    "pass": "mountain", "cliff": "mountain", "spaceship": "spaceship", "starship": "spaceship",
+    "spacecraft": "spaceship", "space_station": "station", "laboratory": "lab",
+    "workshop": "factory", "warehouse": "factory", "palace": "castle", "temple": "cathedral",
+    "chapel": "church", "hallway": "corridor", "home": "house", "apartment": "house",
+    "cabin": "house", "bedroom": "room", "kitchen": "room", "plains": "field", "farm": "field",
+    "warzone": "battlefield", "bazaar": "market", "arena": "stadium",
+    "tundra": "arctic", "glacier": "arctic", "underwater": "underwater", "sea_floor": "underwater",
+    "seabed": "underwater", "reef": "underwater", "camp": "camp", "subway": "train_station",
+}
+
+WEATHER_ALIASES: dict[str, str] = {
+    "thunder": "storm", "lightning": "storm", "rainstorm": "storm", "raining": "rain",
+    "showers": "rain", "heavy rain": "heavy_rain", "pouring": "downpour", "torrential": "downpour",
+    "gale": "windy", "breezy": "wind", "gusty": "windy", "snowing": "snow", "snowfall": "snow",
+    "foggy": "fog", "misty": "fog", "sun": "sunny", "overcast": "cloudy", "dry": "clear",
+}
+
+STOPWORDS = set("""
+a an the and or but of to in on at by for with from into onto over under up down out off as
+is are was were be been being it its this that these those there here then than so too very
+just now while when where which who whom whose what how all any some each every no not only
+own same such can will would should could may might must shall do does did done has have had
+having i me my we our you your he him his she her they them their itself himself herself
+themselves one once again also still even ever yet soon later first next finally suddenly
+begin begins began start starts started starting continue continues continued keep keeps
+slowly quickly gently softly loudly somewhere something someone someone's around through
+across along toward towards behind beside between above below near nearby far away back
+about against amid amidst among upon within without during until till after before
+sound sounds sounding noise noises heard hear hearing can't cannot
+""".split())
+
+
+STOPWORD_STEMS = frozenset(stems(" ".join(sorted(STOPWORDS))))
+
+
+def _parse_entry(entry: str) -> tuple[tuple[str, ...], float]:
+    weak = entry.startswith("~")
+    if weak:
+        entry = entry[1:]
+    weight = None
+    if "@" in entry:
+        entry, w = entry.rsplit("@", 1)
+        weight = float(w)
+    toks = tuple(dict.fromkeys(stems(entry)))  # unique, ordered
+    if weight is None:  # stop words must be present but do not score ("rain on roof" scores 2)
+        content = [t for t in toks if t not in STOPWORD_STEMS] or list(toks)
+        weight = float(len(content)) * (0.5 if weak else 1.0)
+    return toks, weight
+
+
+@dataclass(frozen=True)
+class Entry:
+    tokens: tuple[str, ...]
+    weight: float
+    sound_class: str
+
+
+@lru_cache(maxsize=1)
+def compiled() -> tuple[Entry, ...]:
+    """All lexicon entries, footsteps surface combinations included, stemmed once."""
+    out: list[Entry] = []
+    for cls, phrases in LEXICON.items():
+        for p in phrases:
+            toks, w = _parse_entry(p)
+            if toks:
+                out.append(Entry(toks, w, cls))
+    # footsteps on a surface: any generic footsteps word + any surface word (scores 2+)
+    generic = [_parse_entry(p)[0] for p in LEXICON["@footsteps"] if not p.startswith("~")]
+    for cls, surface_words in SURFACES.items():
+        for sw in surface_words:
+            st = tuple(stems(sw))
+            for g in generic:
+                if len(g) == 1:
+                    toks = tuple(dict.fromkeys(g + st))
+                    out.append(Entry(toks, float(len(toks)) + 0.25, cls))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def by_first_token() -> dict[str, tuple[Entry, ...]]:
+    idx: dict[str, list[Entry]] = {}
+    for e in compiled():
+        idx.setdefault(e.tokens[0], []).append(e)
+    return {k: tuple(v) for k, v in idx.items()}
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> frozenset[str]:
+    """Every stem the lexicon knows (for fuzzy matching of typos)."""
+    return frozenset(t for e in compiled() for t in e.tokens)
+
+
+def _stem_set(words_: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(stems(w)) for w in words_]
+
+
+@lru_cache(maxsize=None)
+def stemmed_words(name: str) -> tuple[tuple[str, ...], ...]:
+    """Stemmed phrase lists for the word tables above, by table name."""
+    return tuple(_stem_set(globals()[name]))
