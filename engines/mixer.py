@@ -122,6 +122,9 @@ class Mixer:
     def mix(self, frames: int) -> np.ndarray:
         """The next ``frames`` of the stereo master bus, from ``position`` on."""
         lo, hi = self.position, self.position + frames
+        if not any(v.start < hi for v in self.voices.values()):  # nothing sounding: only the tail
+            self.position = hi
+            return self._finish(self.reverb.process(np.zeros((frames, 2), np.float32)).astype(np.float32))
         beds = np.zeros((frames, 2), np.float32)
         fore = np.zeros((frames, 2), np.float32)
         send = np.zeros((frames, 2), np.float32)
@@ -138,9 +141,12 @@ class Mixer:
         duck = self._duck_ramp(urgent, frames)
         master = fore + beds * (duck[:, None] if np.ndim(duck) else duck)
         master += self.reverb.process(send).astype(np.float32)
-        if self._dry_sos is not None:
-            master, self._dry_zi = signal.sosfilt(self._dry_sos, master, axis=0, zi=self._dry_zi)
         self.position = hi
+        return self._finish(master)
+
+    def _finish(self, master: np.ndarray) -> np.ndarray:
+        if self._dry_sos is not None:  # scene-wide muffling (underwater)
+            master, self._dry_zi = signal.sosfilt(self._dry_sos, master, axis=0, zi=self._dry_zi)
         return master.astype(np.float32, copy=False)
 
     def _duck_ramp(self, urgent: bool, frames: int) -> np.ndarray | np.float32:

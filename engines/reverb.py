@@ -61,6 +61,7 @@ class SceneReverb:
         self.max_block = int(self.delays.min())
         self.size = int(2 ** np.ceil(np.log2(self.delays.max() + self.max_block + 1)))
         self.lines = np.zeros((_N, self.size))
+        self._rows = (np.arange(_N) * self.size)[:, None]  # flat index of each line's sample 0
         self.write = 0
         self._silent = True
         self._pre = np.zeros((0, 2))
@@ -94,13 +95,16 @@ class SceneReverb:
 
     def _block(self, x: np.ndarray) -> np.ndarray:
         n = len(x)
-        pos = self.write + np.arange(n)
-        read_idx = (pos[None, :] - self.delays[:, None]) & (self.size - 1)
-        y = np.take_along_axis(self.lines, read_idx, axis=1)
+        pos = (self.write + np.arange(n)) & (self.size - 1)
+        flat = self.lines.reshape(-1)
+        y = flat[self._rows + ((pos - self.delays[:, None]) & (self.size - 1))]
         y, self._damp_zi = signal.lfilter(*self._damp_ba, y, axis=1, zi=self._damp_zi)
         fb = (_FEEDBACK @ y) * self.gains[:, None]
         fb[0::2] += x[:, 0]
         fb[1::2] += x[:, 1]
-        self.lines[:, pos & (self.size - 1)] = fb
+        if self.write + n <= self.size:  # the common case: one contiguous write per line
+            self.lines[:, self.write: self.write + n] = fb
+        else:
+            self.lines[:, pos] = fb
         self.write = (self.write + n) & (self.size - 1)
         return (_OUT @ y).T

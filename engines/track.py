@@ -40,8 +40,9 @@ def render_clips(engine: Engine, requests: Sequence[RenderRequest], workers: int
 
 def render_track(events: Sequence[SoundEvent], engine: Engine, context: SessionContext,
                  fmt: AudioFormat, duration_s: float | None = None,
-                 target_lufs: float = TARGET_LUFS, workers: int = 1) -> Track:
-    """Render, place, mix, normalise to ``target_lufs`` integrated, then limit to -1 dBTP."""
+                 target_lufs: float | None = TARGET_LUFS, workers: int = 1) -> Track:
+    """Render, place, mix, normalise to ``target_lufs`` integrated (None: leave the level as mixed),
+    then limit to -1 dBTP."""
     sr = fmt.sample_rate
     t0 = time.perf_counter()
     clips = render_clips(engine, [RenderRequest(e, context, sr) for e in events], workers)
@@ -51,6 +52,9 @@ def render_track(events: Sequence[SoundEvent], engine: Engine, context: SessionC
         mixer.add(event, clip, int(round(event.start_s * sr)))
     end_s = duration_s if duration_s else max((e.end_s for e in events), default=0.0) + TAIL_S
     master = mixer.mix(max(1, int(round(end_s * sr))))
+    if target_lufs is None:
+        samples = master_track(master, fmt)
+        return Track(samples, sr, integrated_lufs(samples, sr), true_peak_dbfs(samples), render_s)
     gain = gain_to_target(master, sr, target_lufs)
     for _ in range(LOUDNESS_PASSES):  # the limiter shaves loudness off peaky tracks: correct for it
         samples = master_track(master * np.float32(gain), fmt)

@@ -35,12 +35,15 @@ class BaselineSession:
         self.emitted = 0
         self.sequence = 0
         self.revision = 0
+        self.last: SentChunk | None = None
 
-    async def produce(self) -> SentChunk:
-        chunk = SentChunk(self.sequence, self.emitted, self.chunk_frames, self.revision, self.silence)
+    async def produce(self) -> None:
+        self.last = SentChunk(self.sequence, self.emitted, self.chunk_frames, self.revision, self.silence)
         self.sequence += 1
         self.emitted += self.chunk_frames
-        return chunk
+
+    def unsent(self, cursor: int) -> list[SentChunk]:
+        return [self.last] if self.last.start_frame + self.last.frames > cursor else []
 
     def on_cue(self, cue: pb.Cue) -> None:
         self.revision += 1
@@ -86,7 +89,7 @@ class TransportBaselineService(pb_grpc.SoundweaverServicer):
 
         reader = asyncio.create_task(read())
         try:
-            await pump(session, context.write)
+            await pump(session, context.write, 0)
         finally:
             reader.cancel()
 

@@ -105,15 +105,39 @@ class ServerProcess:
             self.proc.kill()
             raise RuntimeError(f"server did not start: {' '.join(cmd)}")
 
+    def pids(self) -> list[int]:
+        """The server and its render worker processes."""
+        out = [self.proc.pid]
+        for pid in out:
+            try:
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    out += [int(c) for c in open(f"/proc/{pid}/task/{task}/children").read().split()]
+            except OSError:
+                pass
+        return out
+
     def cpu_s(self) -> float:
-        fields = open(f"/proc/{self.proc.pid}/stat").read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU seconds (user + system) of the server and its workers."""
+        total = 0.0
+        for pid in self.pids():
+            try:
+                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def rss_mb(self) -> float:
-        for line in open(f"/proc/{self.proc.pid}/status"):
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+        """Resident memory of the server and its workers."""
+        total = 0.0
+        for pid in self.pids():
+            try:
+                for line in open(f"/proc/{pid}/status"):
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) / 1024
+            except OSError:
+                continue
+        return total
 
     def stop(self) -> None:
         self.proc.terminate()

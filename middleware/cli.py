@@ -56,10 +56,17 @@ def cmd_serve(a) -> int:
         host=a.host, port=a.port, engine=a.engine,
         engine_options={k: v for k, v in (("model", a.model), ("runtime", a.runtime), ("device", a.device)) if v},
         render_workers=a.workers, cues_file=a.cues, planner_model=a.planner_model,
-        limits=Limits(max_sessions=a.max_sessions))
+        render_processes=not a.render_threads, embeddings=a.embeddings, planner_budget_s=a.planner_budget, resume_window_s=a.resume_window,
+        shutdown_grace_s=a.grace, stall_timeout_s=a.stall_timeout,
+        api_keys_file=a.api_keys_file, tls_cert=a.tls_cert, tls_key=a.tls_key, tls_client_ca=a.tls_client_ca,
+        metrics_port=a.metrics_port,
+        limits=Limits(max_sessions=a.max_sessions, max_cue_chars=a.max_cue_chars,
+                      max_cues_per_second=a.max_cues_per_second))
 
     def ready(server) -> None:
         print(f"soundweaver: listening on {server.address}", file=sys.stderr, flush=True)
+        if server.metrics_port:
+            print(f"soundweaver: metrics on http://{a.host}:{server.metrics_port}/metrics", file=sys.stderr, flush=True)
 
     try:
         asyncio.run(serve(config, ready, transport_baseline=a.transport_baseline))
@@ -243,8 +250,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", help="neural device: cpu | cuda (default: auto)")
     p.add_argument("--cues", help="designer cue sheet (TOML), reloaded on change")
     p.add_argument("--planner-model", help="local Hugging Face causal LM folder for the LLM planner")
-    p.add_argument("--workers", type=int, default=2, help="render threads")
+    p.add_argument("--planner-budget", type=float, default=1.5,
+                   help="seconds the LLM planner may take per cue before the rule planner answers")
+    p.add_argument("--embeddings", action="store_true",
+                   help="map phrases the lexicon misses by meaning (needs the embed extra)")
+    p.add_argument("--workers", type=int, default=2, help="render workers")
+    p.add_argument("--render-threads", action="store_true",
+                   help="render CPU engines in threads of the server process instead of worker processes")
     p.add_argument("--max-sessions", type=int, default=256)
+    p.add_argument("--max-cue-chars", type=int, default=2000)
+    p.add_argument("--max-cues-per-second", type=float, default=20.0)
+    p.add_argument("--resume-window", type=float, default=30.0, help="seconds a detached session is kept")
+    p.add_argument("--stall-timeout", type=float, default=30.0,
+                   help="drop a client that stops reading or acking for this many seconds")
+    p.add_argument("--grace", type=float, default=5.0, help="seconds live sessions get on SIGTERM")
+    p.add_argument("--api-keys-file", help="API keys, one per line (also: SOUNDWEAVER_API_KEYS=k1,k2)")
+    p.add_argument("--tls-cert", help="server certificate (PEM)")
+    p.add_argument("--tls-key", help="server private key (PEM)")
+    p.add_argument("--tls-client-ca", help="CA (PEM) that client certificates must chain to: mutual TLS")
+    p.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port (0: any)")
     p.add_argument("--transport-baseline", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_serve)
 

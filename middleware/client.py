@@ -38,13 +38,13 @@ class SessionClient:
     def __init__(self, target: str, fmt: AudioFormat = AudioFormat(), chunk_ms: int = 0,
                  lookahead_ms: int = 0, seed: int = 0, engine: str = "", scene: str = "",
                  narrative: str = "", state: pb.GameState | None = None, metadata=None,
-                 channel: grpc.aio.Channel | None = None):
+                 channel: grpc.aio.Channel | None = None, api_key: str | None = None):
         self.target = target
         self.format = fmt
         self.start_msg = pb.StartSession(
             format=wire.audio_format_pb(fmt), chunk_ms=chunk_ms, lookahead_ms=lookahead_ms, seed=seed,
             engine=engine, scene=scene, narrative=narrative, state=state)
-        self.metadata = metadata
+        self.metadata = list(metadata or []) + ([("authorization", f"Bearer {api_key}")] if api_key else [])
         self._own_channel = channel is None
         self.channel = channel
         self.call = None
@@ -151,8 +151,10 @@ class PlaybackReport:
 class Player:
     """Plays a session on a real-time clock: receive, buffer, consume, ack, measure."""
 
-    def __init__(self, client: SessionClient, prebuffer_chunks: int = 2, record: bool = True):
+    def __init__(self, client: SessionClient, prebuffer_chunks: int = 2, record: bool = True,
+                 ack_every_chunks: int = 2):
         self.client = client
+        self.ack_every_chunks = ack_every_chunks
         self.prebuffer_chunks = prebuffer_chunks
         self.record = record
         self.chunks: list[Received] = []
@@ -220,6 +222,8 @@ class Player:
         t0 = time.monotonic()
         tick = self.client.started.chunk_frames / self.rate
         consumed = 0  # frames of playback time elapsed (audio or silence)
+        acked = 0
+        ack_frames = self.ack_every_chunks * self.client.started.chunk_frames
         while True:
             now = time.monotonic()
             due = int((now - t0) * self.rate) - consumed
@@ -231,10 +235,12 @@ class Player:
                 self.buffered -= take
                 self.played += take
                 consumed += due
-                try:
-                    await self.client.ack(base + self.played, self.underruns)
-                except (grpc.aio.AioRpcError, grpc.aio.UsageError, AttributeError):
-                    return
+                if self.played - acked >= ack_frames or take < due:
+                    acked = self.played
+                    try:
+                        await self.client.ack(base + self.played, self.underruns)
+                    except (grpc.aio.AioRpcError, grpc.aio.UsageError, AttributeError):
+                        return
             if on_tick is not None:
                 await on_tick(now - t0)
             if now - t0 >= seconds:

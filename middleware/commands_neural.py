@@ -44,6 +44,9 @@ def add_neural_options(parser: argparse.ArgumentParser, include_model: bool = Tr
                    help="most clips rendered in one batch (default 16)")
     g.add_argument("--neural-dtype", default="auto", choices=("auto", "float32", "float16", "bfloat16"),
                    help="DiT and VAE precision (auto: float16 on CUDA, float32 on CPU)")
+    g.add_argument("--neural-compile", action="store_true",
+                   help="torch.compile the denoiser under the CUDA graphs (1.5x faster steps on an H100; "
+                        "minutes of compilation at start)")
 
 
 def engine_options(args: argparse.Namespace) -> dict:
@@ -51,7 +54,8 @@ def engine_options(args: argparse.Namespace) -> dict:
     from ..engines.neural.engine import DEFAULT_STEPS
     return dict(runtime=getattr(args, "runtime", "auto") or "auto", device=args.device,
                 cache_dir=args.engine_cache, steps=args.neural_steps or DEFAULT_STEPS,
-                max_batch=args.neural_max_batch, dtype=args.neural_dtype)
+                max_batch=args.neural_max_batch, dtype=args.neural_dtype,
+                compile=bool(getattr(args, "neural_compile", False)))
 
 
 def build_engines_command(args: argparse.Namespace) -> int:

@@ -30,4 +30,16 @@ class ServerConfig:
     horizon_s: float = 8.0  # how far ahead the planner plans
     cues_file: str | None = None  # designer cue sheet (TOML)
     planner_model: str | None = None  # local HF causal LM directory for the LLM planner
+    planner_budget_s: float = 1.5  # the LLM planner's time per cue before the rules take over
+    embeddings: bool = False  # map lexicon misses by meaning (the embed extra; loads a model)
+    render_processes: bool = True  # CPU engines render in worker processes (False: threads)
+    render_timeout_s: float = 10.0  # a render call slower than this counts as failed
+    stall_timeout_s: float = 30.0  # a client that neither reads nor acks this long is dropped
+    shutdown_grace_s: float = 5.0  # SIGTERM: sessions get this long before their streams end
+    api_keys_file: str | None = None  # one key per line; with keys, every RPC but health needs one
+    api_keys_env: str | None = "SOUNDWEAVER_API_KEYS"  # comma-separated keys
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    tls_client_ca: str | None = None  # set: mutual TLS (clients must present a cert signed by it)
+    metrics_port: int | None = None  # Prometheus text exposition on this port (0: any free port)
     limits: Limits = field(default_factory=Limits)

@@ -41,16 +41,27 @@ def _render_in_worker(requests):
     return _WORKER_ENGINE.render(requests)
 
 
+def _ready() -> bool:
+    return _WORKER_ENGINE is not None
+
+
 def process_pool(engine_name: str, options: dict, workers: int) -> ProcessPoolExecutor:
     """A pool of spawned processes, each with its own engine: CPU engines render in parallel
-    with the event loop instead of contending for its GIL (spawn, because gRPC forbids fork)."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+    with the event loop instead of contending for its GIL (spawn, because gRPC forbids fork).
+    Every worker is started and has built its engine before this returns, so the first
+    session's clips do not wait for interpreter start-up."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, initargs=(engine_name, options))
+    for f in [pool.submit(_ready) for _ in range(workers)]:
+        f.result()
+    return pool
 
 
 class RenderQueue:
-    def __init__(self, engine: Engine, executor: Executor, workers: int, metrics: Metrics | None = None):
+    def __init__(self, engine: Engine, executor: Executor, workers: int, metrics: Metrics | None = None,
+                 timeout_s: float = 10.0):
         self.engine = engine
+        self.timeout_s = timeout_s
         self.executor = executor
         self._render = _render_in_worker if isinstance(executor, ProcessPoolExecutor) else engine.render
         self.metrics = metrics
@@ -99,13 +110,20 @@ class RenderQueue:
                 continue
             t0 = time.perf_counter()
             try:
-                clips = await loop.run_in_executor(self.executor, self._render, [j.request for j in batch])
+                call = loop.run_in_executor(self.executor, self._render, [j.request for j in batch])
+                try:
+                    clips = await asyncio.wait_for(call, self.timeout_s)
+                except asyncio.TimeoutError:  # the worker may finish later; nobody waits for it
+                    raise TimeoutError(f"render took longer than {self.timeout_s:g} s") from None
                 if len(clips) != len(batch):
                     raise RuntimeError(f"engine {self.engine.name} returned {len(clips)} clips for {len(batch)} requests")
             except Exception as exc:  # the sessions fall back per event; the queue keeps serving
+                if self.metrics:
+                    self.metrics.engine_failures += 1
                 for job in batch:
                     if not job.future.done():
                         job.future.set_exception(exc)
+                        job.future.exception()  # sessions read it when they need it; no "never retrieved"
                 continue
             if self.metrics:
                 self.metrics.observe_render(self.engine.name, time.perf_counter() - t0,

@@ -17,14 +17,16 @@ from ..engines.track import render_track
 from ..models import sound_classes
 from ..models.bridge import session_context
 from ..models.plan import EMOTIONS, SCENES, AudioFormat, Cue, GameState
-from ..models.planner import RulePlanner, make_timeline, plan_narrative
+from ..models.plan import Notice
+from ..models.planner import CueSheetWatcher, RulePlanner, make_timeline, plan_narrative
 from ..v1 import soundweaver_pb2 as pb
 from ..v1 import soundweaver_pb2_grpc as pb_grpc
 from . import wire
 from .config import ServerConfig
 from .metrics import Metrics
 from .render_queue import RenderQueue, process_pool
-from .session import LiveSession, pump
+from .auth import bearer, key_id
+from .session import LiveSession, StreamStalled, pump
 
 log = logging.getLogger("soundweaver.server")
 
@@ -42,16 +44,18 @@ class RpcError(Exception):
 class SessionManager:
     """Live sessions by id: opening, resuming, limits, and reaping the abandoned."""
 
-    def __init__(self, config: ServerConfig, planner, queues: dict[str, RenderQueue], metrics: Metrics):
+    def __init__(self, config: ServerConfig, planner, queues: dict[str, RenderQueue], metrics: Metrics,
+                 cue_sheets: CueSheetWatcher | None = None):
         self.config = config
         self.planner = planner
+        self.cue_sheets = cue_sheets
         self.queues = queues
         self.metrics = metrics
         self.sessions: dict[str, LiveSession] = {}
 
-    def open(self, start: pb.StartSession) -> tuple[LiveSession, list[pb.ServerMessage]]:
+    def open(self, start: pb.StartSession, owner: str = "") -> LiveSession:
         if start.resume_session_id:
-            return self._resume(start)
+            return self._resume(start, owner)
         lim = self.config.limits
         if len(self.sessions) >= lim.max_sessions:
             raise RpcError(grpc.StatusCode.RESOURCE_EXHAUSTED,
@@ -83,7 +87,8 @@ class SessionManager:
         sid = secrets.token_hex(8)
         seed = int(start.seed)
         timeline = make_timeline(self.planner, seed=seed, state=state, scene=start.scene,
-                                 horizon_s=self.config.horizon_s)
+                                 horizon_s=self.config.horizon_s,
+                                 cue_sheet=self.cue_sheets.sheet if self.cue_sheets else None)
         plan = timeline.plan
         context = session_context(seed, plan.scene or start.scene or "open_air", plan.emotion, state, sid)
         chunk_frames = max(1, round(fmt.sample_rate * chunk_ms / 1000))
@@ -91,31 +96,36 @@ class SessionManager:
             sid, fmt, chunk_frames, round(fmt.sample_rate * lookahead_ms / 1000), seed, engine,
             timeline, context, self.queues[engine],
             self.queues.get("procedural") if engine != "procedural" else None, self.metrics,
-            self.config.resume_buffer_s, cue_gate=CueGate(lim.max_cue_chars, lim.max_cues_per_second))
+            self.config.resume_buffer_s, cue_gate=CueGate(lim.max_cue_chars, lim.max_cues_per_second),
+            plan_off_loop=self.planner.name == "llm")
+        session.owner = owner
         self.sessions[sid] = session
         self.metrics.sessions_started += 1
         session.apply_change(timeline.advance(0.0))
         if start.narrative:
             session.on_cue(Cue(text=start.narrative, cue_id="narrative"))
-        backlog = session.attach(0)
+        session.attach(0)
         log.info("session %s started: %d Hz x%d %s, chunk %d ms, lookahead %d ms, engine %s, seed %d",
                  sid, fmt.sample_rate, fmt.channels, fmt.encoding.value, chunk_ms, lookahead_ms, engine, seed)
-        return session, backlog
+        return session
 
-    def _resume(self, start: pb.StartSession) -> tuple[LiveSession, list[pb.ServerMessage]]:
+    def _resume(self, start: pb.StartSession, owner: str) -> LiveSession:
         session = self.sessions.get(start.resume_session_id)
         if session is None:
             raise RpcError(grpc.StatusCode.NOT_FOUND,
                            f"no session {start.resume_session_id!r} to resume (ended, or its resume window passed)")
+        if session.owner != owner:
+            raise RpcError(grpc.StatusCode.PERMISSION_DENIED,
+                           f"session {session.id} was opened with another API key; only that key may resume it")
         frame = int(start.resume_from_frame)
         if not session.oldest_frame() <= frame <= session.emitted:
             raise RpcError(grpc.StatusCode.OUT_OF_RANGE,
                            f"resume_from_frame {frame} is outside the resume window "
                            f"{session.oldest_frame()}..{session.emitted} of session {session.id}")
         session.generation += 1  # an older stream of this session lets go
-        backlog = session.attach(frame)
-        log.info("session %s resumed from frame %d (%d chunks re-sent)", session.id, frame, len(backlog))
-        return session, backlog
+        session.attach(frame)
+        log.info("session %s resumed from frame %d (%d frames to re-send)", session.id, frame, session.emitted - frame)
+        return session
 
     def end(self, session: LiveSession) -> None:
         session.close()
@@ -129,7 +139,30 @@ class SessionManager:
         for s in dead:
             log.info("session %s reaped after %.0f s detached", s.id, now - s.detached_at)
             self.end(s)
+            self.metrics.sessions_reaped += 1
         return len(dead)
+
+
+def make_planner(config: ServerConfig):
+    """The rule planner, or the LLM planner (with the rules as its fallback) when a model is given.
+    Embeddings stay off unless asked for: loading them takes seconds and torch."""
+    rules = RulePlanner(use_embeddings=config.embeddings)
+    if not config.planner_model:
+        return rules
+    try:
+        from ..models.planner.llm import LLMPlanner
+    except ImportError as exc:
+        raise ValueError(f"--planner-model needs the neural extra (torch, transformers, xgrammar): {exc}") from exc
+    return LLMPlanner(config.planner_model, time_budget_s=config.planner_budget_s, fallback=rules)
+
+
+def warm_up(planner) -> None:
+    """Load models before the first session needs them (runs in a worker thread at start)."""
+    if hasattr(planner, "load"):
+        planner.load()  # the LLM: a missing or broken model folder fails the start, loudly
+        planner = planner.fallback
+    if getattr(planner, "_use_embeddings", False):
+        planner.warm_up()
 
 
 class CueGate:
@@ -162,24 +195,44 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
         self.config = config
         self.engines = engines
         self.metrics = metrics or Metrics()
-        self.planner = RulePlanner()
+        self.planner = make_planner(config)
+        self.cue_sheets = CueSheetWatcher(config.cues_file) if config.cues_file else None
         self.executor = ThreadPoolExecutor(max(1, config.render_workers), thread_name_prefix="render")
         self.pools: dict[str, ProcessPoolExecutor] = {}
         self.queues: dict[str, RenderQueue] = {}
         self.manager: SessionManager | None = None
         self._reaper: asyncio.Task | None = None
         self.started_at = time.monotonic()
+        self.draining = False
+        self._streams: set[LiveSession] = set()
 
     async def start(self) -> None:
         """Create the render queues and the reaper (needs the running event loop)."""
         for name, engine in self.engines.items():
             executor = self.executor
-            if getattr(engine, "runs_in_processes", False):
+            if self.config.render_processes and getattr(engine, "runs_in_processes", False):
                 options = self.config.engine_options if name == self.config.engine else {}
                 executor = self.pools[name] = process_pool(name, options, self.config.render_workers)
-            self.queues[name] = RenderQueue(engine, executor, self.config.render_workers, self.metrics)
-        self.manager = SessionManager(self.config, self.planner, self.queues, self.metrics)
+            self.queues[name] = RenderQueue(engine, executor, self.config.render_workers, self.metrics,
+                                            self.config.render_timeout_s)
+        self.manager = SessionManager(self.config, self.planner, self.queues, self.metrics, self.cue_sheets)
+        await asyncio.get_running_loop().run_in_executor(self.executor, warm_up, self.planner)
         self._reaper = asyncio.create_task(self._reap_forever())
+
+    async def drain(self, grace_s: float) -> None:
+        """Refuse new sessions; give attached ones ``grace_s`` to end, then end their streams."""
+        self.draining = True
+        deadline = time.monotonic() + grace_s
+        while self._streams and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        for s in list(self._streams):
+            s.close_status = (grpc.StatusCode.UNAVAILABLE, "server is shutting down; reconnect to another server")
+            s.ended = True
+            s.wake.set()
+        for _ in range(40):  # let the streams write their status
+            if not self._streams:
+                break
+            await asyncio.sleep(0.05)
 
     async def stop(self) -> None:
         if self._reaper:
@@ -196,9 +249,27 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
         while True:
             await asyncio.sleep(1.0)
             self.manager.reap(time.monotonic())
+            if self.cue_sheets is not None:
+                self._reload_cue_sheet()
+
+    def _reload_cue_sheet(self) -> None:
+        """Designers edit the cue sheet while the game runs: new sessions and live ones pick it up;
+        a broken edit keeps the last good sheet and tells every live session why."""
+        if self.cue_sheets.poll():
+            log.info("cue sheet %s reloaded", self.cue_sheets.path)
+            for s in self.manager.sessions.values():
+                s.timeline.cue_sheet = self.cue_sheets.sheet
+        elif self.cue_sheets.error is not None:
+            log.warning("cue sheet not reloaded: %s", self.cue_sheets.error)
+            for s in self.manager.sessions.values():
+                s.notice(Notice("cue_sheet_error", f"cue sheet not reloaded (keeping the last good one): "
+                                f"{self.cue_sheets.error}", "warning"))
+            self.cue_sheets.error = None
 
     # ------------------------------------------------------------------ Session
     async def Session(self, request_iterator, context):
+        if self.draining:
+            await context.abort(grpc.StatusCode.UNAVAILABLE, "server is shutting down; connect to another server")
         try:
             first = await asyncio.wait_for(request_iterator.__anext__(), timeout=30.0)
         except (StopAsyncIteration, asyncio.TimeoutError):
@@ -207,24 +278,31 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                                 f"the first message must be start, got {first.WhichOneof('kind') or 'an empty message'}")
         try:
-            session, backlog = self.manager.open(first.start)
+            session = self.manager.open(first.start, caller_key_id(context))
         except RpcError as exc:
             await context.abort(exc.code, str(exc))
         generation = session.generation
         self.metrics.sessions_active += 1
+        self._streams.add(session)
         reader = asyncio.create_task(self._read(session, request_iterator))
+        stalled = None
         try:
             await context.write(pb.ServerMessage(started=pb.SessionStarted(
                 session_id=session.id, format=wire.audio_format_pb(session.format),
                 chunk_frames=session.chunk_frames,
                 lookahead_ms=round(1000 * session.lookahead_frames / session.rate),
                 engine=session.engine, start_frame=session.flow.attach_frame,
-                resume_window_ms=int(1000 * self.config.resume_window_s), seed=session.seed)))
-            for msg in backlog:
-                await context.write(msg)
-            await pump(session, self._counted(context))
+                resume_window_ms=int(1000 * self.config.resume_window_s),
+                resume_buffer_ms=int(1000 * self.config.resume_buffer_s), seed=session.seed)))
+            if first.start.resume_session_id:
+                await context.write(session.plan_snapshot())
+            await pump(session, self._counted(context), session.flow.attach_frame, self.config.stall_timeout_s)
+        except StreamStalled as exc:
+            stalled = str(exc)
+            session.ended = True
         finally:
             reader.cancel()
+            self._streams.discard(session)
             self.metrics.sessions_active -= 1
             if session.ended:
                 self.manager.end(session)
@@ -232,6 +310,11 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
                 session.detach()
                 log.info("session %s detached at frame %d; kept %.0f s for resume",
                          session.id, session.emitted, self.config.resume_window_s)
+        if stalled:
+            log.warning("session %s dropped: %s", session.id, stalled)
+            await context.abort(grpc.StatusCode.ABORTED, f"session {session.id} dropped: {stalled}")
+        if session.close_status:
+            await context.abort(*session.close_status)
 
     def _counted(self, context):
         """context.write that also counts audio sent."""
@@ -337,6 +420,12 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
             client_underruns=m.client_underruns,
             render_realtime_factor={e: m.realtime_factor(e) for e in m.render_seconds},
             uptime_s=time.monotonic() - self.started_at, cpu_s=cpu.ru_utime + cpu.ru_stime)
+
+
+def caller_key_id(context) -> str:
+    """Id of the API key this call came with ("" without one): sessions are bound to it."""
+    token = bearer(context.invocation_metadata())
+    return key_id(token) if token else ""
 
 
 def _notice(code: str, message: str) -> pb.ServerMessage:

@@ -34,6 +34,7 @@ STARTUP_GRACE_S = 0.3  # the first chunk may wait this long for the opening clip
 # Waiting for a late clip never drains the client's buffer below this: a clip that is later still
 # slides (or falls back) instead, so a burst of renders costs timing precision, not underruns.
 MIN_CLIENT_BUFFER_S = 0.05
+MAX_EXTRAPOLATION_S = 0.1  # how far past its last ack a client's playback is assumed to go on
 
 
 class FlowControl:
@@ -69,41 +70,67 @@ class FlowControl:
         return min(float(emitted), guess)
 
     def allowed(self, now: float) -> float:
-        """How far the stream may have been sent by ``now``."""
+        """How far the stream may have been sent by ``now``. Between acks the client's clock is
+        extrapolated, but never more than ``MAX_EXTRAPOLATION_S`` past its last ack: a client that
+        stops playing (or reading) stops the stream within that bound."""
         if self.acked:
-            return self.played + self.lookahead_frames
+            ahead = min(now - self.ack_time, MAX_EXTRAPOLATION_S) * self.rate
+            return self.played + ahead + self.lookahead_frames
         return self.attach_frame + (now - self.attach_time) * self.rate + self.lookahead_frames
 
     def wait_s(self, next_end: int, now: float) -> float:
         """How long to sleep before the next chunk may go (acks also wake the stream)."""
-        if self.acked:
-            return 0.25  # only bounds a silent client's wait
+        if self.acked and now - self.ack_time >= MAX_EXTRAPOLATION_S:
+            return 0.25  # a silent client: only an ack will move the stream on
         return max(0.001, (next_end - self.allowed(now)) / self.rate)
 
 
-async def pump(session, write) -> None:
-    """Send a session's plan updates, notices and audio, paced by its FlowControl.
+class StreamStalled(Exception):
+    """The client stopped reading or acknowledging; the stream ends with this reason."""
+
+
+async def pump(session, write, from_frame: int, stall_timeout_s: float = 30.0) -> None:
+    """Send a session's plan updates, notices and audio from ``from_frame`` on, paced by its
+    FlowControl.
 
     ``session`` provides ``outbox``, ``wake``, ``ended``, ``generation``, ``flow``, ``emitted``,
-    ``chunk_frames``, ``format`` and ``produce()``; ``write`` sends one ServerMessage. Returns
-    when the session ends or a newer stream (a resume) takes it over.
+    ``chunk_frames``, ``format``, ``produce()`` (mixes the next chunk into the session's buffer)
+    and ``unsent(cursor)`` (buffered chunks ending after ``cursor``); ``write`` sends one
+    ServerMessage. Audio always goes out from the buffer by a per-stream cursor, so a resume
+    re-sends exactly what the client lacks, including a chunk an older stream of the session was
+    still producing when the client came back. Returns when the session ends or a newer stream
+    takes it over. Raises StreamStalled when a write blocks (the client stopped reading) or acks
+    stop for ``stall_timeout_s``; memory stays bounded either way, since nothing is produced
+    beyond the flow-control window.
     """
     generation = session.generation
     bpf = session.format.bytes_per_frame
+    cursor = from_frame
+
+    async def send(msg) -> None:
+        try:
+            await asyncio.wait_for(write(msg), stall_timeout_s)
+        except asyncio.TimeoutError:
+            raise StreamStalled(f"client stopped reading for {stall_timeout_s:g} s") from None
+
     while True:
         session.wake.clear()
-        while session.outbox:
-            await write(session.outbox.popleft())
+        while session.outbox:  # plan updates and notices go before the audio they describe
+            await send(session.outbox.popleft())
         if session.ended or session.generation != generation:
             return
+        if cursor < session.emitted:
+            for chunk in session.unsent(cursor):
+                await send(chunk.message(bpf, cursor if chunk.start_frame < cursor else None))
+                cursor = chunk.start_frame + chunk.frames
+            continue
         now = time.monotonic()
         next_end = session.emitted + session.chunk_frames
         if next_end <= session.flow.allowed(now):
-            chunk = await session.produce()
-            while session.outbox:  # plan updates go before the audio they describe
-                await write(session.outbox.popleft())
-            await write(chunk.message(bpf))
+            await session.produce()
             continue
+        if session.flow.acked and now - session.flow.ack_time > stall_timeout_s:
+            raise StreamStalled(f"client stopped acknowledging playback for {stall_timeout_s:g} s")
         try:
             await asyncio.wait_for(session.wake.wait(), timeout=session.flow.wait_s(next_end, now))
         except asyncio.TimeoutError:
@@ -130,7 +157,7 @@ class LiveSession:
     def __init__(self, session_id: str, fmt: AudioFormat, chunk_frames: int, lookahead_frames: int,
                  seed: int, engine: str, timeline: Timeline, context: SessionContext,
                  queue: RenderQueue, fallback: RenderQueue | None, metrics: Metrics,
-                 resume_buffer_s: float, cue_gate=None):
+                 resume_buffer_s: float, cue_gate=None, plan_off_loop: bool = False):
         self.id = session_id
         self.format = fmt
         self.rate = fmt.sample_rate
@@ -144,6 +171,7 @@ class LiveSession:
         self.fallback = fallback
         self.metrics = metrics
         self.cue_gate = cue_gate  # callable(cue) -> error message or None (rate and size limits)
+        self.plan_off_loop = plan_off_loop  # a slow planner (LLM) decomposes in a worker thread
         self.mixer = StreamMixer(fmt, context.scene)
         self.emitted = 0  # next session frame to send
         self.sequence = 0
@@ -164,6 +192,8 @@ class LiveSession:
         self.created = time.monotonic()
         self.ended = False
         self.generation = 0  # bumped on resume, so a stale stream of the same session lets go
+        self.owner = ""  # id of the API key that opened it; only that key may resume it
+        self.close_status = None  # (grpc code, message) the stream ends with, e.g. at shutdown
 
     # ------------------------------------------------------------------ time
     @property
@@ -183,14 +213,24 @@ class LiveSession:
         return max(0.0, ahead)
 
     # ------------------------------------------------------------------ client messages
-    def attach(self, from_frame: int) -> list[pb.ServerMessage]:
-        """A client (re)connects; returns the buffered audio it lacks, from ``from_frame`` on."""
+    def attach(self, from_frame: int) -> None:
+        """A client (re)connects wanting audio from ``from_frame`` on (its stream's cursor)."""
         self.attached = True
         self.detached_at = None
         self.flow.attach(from_frame, time.monotonic())
-        bpf = self.format.bytes_per_frame
-        return [c.message(bpf, from_frame if c.start_frame < from_frame else None)
-                for c in self.sent if c.start_frame + c.frames > from_frame]
+
+    def unsent(self, cursor: int) -> list[SentChunk]:
+        """Buffered chunks that end after ``cursor``, oldest first (usually just the newest)."""
+        out = []
+        for chunk in reversed(self.sent):
+            if chunk.start_frame + chunk.frames <= cursor:
+                break
+            out.append(chunk)
+        return out[::-1]
+
+    def plan_snapshot(self) -> pb.ServerMessage:
+        """The whole current plan, for a client that (re)connects."""
+        return self._plan_update("resume")
 
     def detach(self) -> None:
         self.attached = False
@@ -213,12 +253,21 @@ class LiveSession:
         if problem:
             self.reject(cue.cue_id, problem)
             return
-        try:
-            change = self.timeline.apply_cue(cue, self._now_s())
-        except (KeyError, ValueError) as exc:  # e.g. an unknown scripted cue
-            self.reject(cue.cue_id, str(exc).strip("'\""))
+        if self.plan_off_loop:
+            asyncio.get_running_loop().create_task(self._plan_in_thread(cue))
             return
-        self.apply_change(change)
+        self.apply_change(self.timeline.apply_cue(cue, self._now_s()))
+
+    async def _plan_in_thread(self, cue: Cue) -> None:
+        """Decompose in a worker thread (the LLM planner has a time budget and falls back to the
+        rules on its own), then place the result at the stream position reached by then."""
+        prepared = self.timeline.prepare_cue(cue)
+        if isinstance(prepared, str):
+            self.reject(cue.cue_id, prepared)
+            return
+        d = await asyncio.get_running_loop().run_in_executor(None, self.timeline.planner.decompose, *prepared)
+        if not self.ended:
+            self.apply_change(self.timeline.apply_cue(cue, self._now_s(), decomposition=d))
 
     def on_state(self, update: GameState) -> None:
         problems = update.problems()
@@ -240,6 +289,8 @@ class LiveSession:
         if change is None:
             return
         for n in change.notices:
+            if n.code == "cue_rejected":
+                self.metrics.rejected_cues += 1
             self.notice(n)
         for e in change.cancelled:
             self._cancel(e)
@@ -331,14 +382,22 @@ class LiveSession:
             self._submit(e)
             job = self.jobs[e.id]
         clip = await self._await(job, self.render_budget(time.monotonic()))
-        if clip is not None or self.fallback is None:
+        if clip is not None:
             return clip
+        failed = job.done() and not job.cancelled() and job.exception() is not None
+        if self.fallback is None:
+            if failed:  # nothing to fall back to: say so and drop the event, keep streaming
+                self.notice(Notice("engine_failed", f"{self.engine} failed on event {e.id} ({job.exception()}); "
+                                   "the event is dropped", "warning", e.cue_id))
+                self._cancel(e)
+                self.changed[e.id] = e
+            return None
         # The primary engine is late or failed: the procedural engine renders this event instead.
         fb = self.fallback_jobs.get(e.id)
         if fb is None:
             fb = self.fallback_jobs[e.id] = self.fallback.submit(RenderRequest(e, self.context, self.rate), 0.0)
             self.metrics.fallback_events += 1
-            if job.done() and job.exception() is not None:
+            if failed:
                 self.notice(Notice("engine_failed", f"{self.engine} failed on event {e.id} "
                                    f"({job.exception()}); rendered by procedural instead", "warning", e.cue_id))
             else:

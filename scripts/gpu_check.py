@@ -93,7 +93,16 @@ def main() -> int:
     ap.add_argument("--budget-s", type=float, default=400.0, help="stop starting stages after this")
     ap.add_argument("--max-batch", type=int, default=32)
     ap.add_argument("--clip-s", type=float, default=2.0, help="clip length for the batching sweep")
+    ap.add_argument("--stages", default="all",
+                    help="comma list of stages to run (env, bandwidth and build_model always run): dit_step_1s, "
+                         "vae_decode_1s, engine_end_to_end, batching_sweep, tensorrt, compiled_step, "
+                         "compiled_engine; 'all' = every stage except the compiled ones")
     args = ap.parse_args()
+    default = {"dit_step_1s", "vae_decode_1s", "engine_end_to_end", "batching_sweep", "tensorrt"}
+    wanted = default if args.stages == "all" else set(args.stages.split(","))
+
+    def want(name: str) -> bool:
+        return name in wanted
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     _importable_from_checkout()
@@ -254,7 +263,8 @@ def main() -> int:
             del t32, den32
             torch.cuda.empty_cache()
         return res
-    stage("dit_step_1s", out, budget, need_s=30)(per_step)
+    if want("dit_step_1s"):
+        stage("dit_step_1s", out, budget, need_s=30)(per_step)
 
     # 4. VAE decode -----------------------------------------------------------------------------------
     def vae():
@@ -272,7 +282,8 @@ def main() -> int:
             res["graph_vs_eager_rel_err"] = rel(static_out, ref)
             res["speedup"] = round(eager["median_ms"] / res["graph"]["median_ms"], 2)
         return res
-    stage("vae_decode_1s", out, budget, need_s=20)(vae)
+    if want("vae_decode_1s"):
+        stage("vae_decode_1s", out, budget, need_s=20)(vae)
 
     # 5. the engine end to end ------------------------------------------------------------------------
     from soundweaver.engines.base import RenderRequest
@@ -332,7 +343,8 @@ def main() -> int:
             a, b = clips["cuda_graphs"].samples, clips["torch"].samples
             res["clip_rel_err_graphs_vs_torch"] = float(np.linalg.norm(a - b) / max(1e-30, np.linalg.norm(b)))
         return res
-    stage("engine_end_to_end", out, budget, need_s=60)(engine_e2e)
+    if want("engine_end_to_end"):
+        stage("engine_end_to_end", out, budget, need_s=60)(engine_e2e)
 
     # 6. batching across sessions ---------------------------------------------------------------------
     def sweep():
@@ -361,7 +373,8 @@ def main() -> int:
                                  "realtime_sessions_at_this_batch": round(sessions, 1)}
         res["sessions_sustained"] = round(best, 1)
         return res
-    stage("batching_sweep", out, budget, need_s=20)(sweep)
+    if want("batching_sweep"):
+        stage("batching_sweep", out, budget, need_s=20)(sweep)
 
     # 7. TensorRT -------------------------------------------------------------------------------------
     def trt():
@@ -372,14 +385,80 @@ def main() -> int:
         r = {"build": [r.line() for r in eng.runtime.records]}
         r["per_clip_s"] = round(wall(lambda: eng.render([request("trt", "warm up", args.clip_s, 2)]))[0], 4)
         return r
-    stage("tensorrt", out, budget, need_s=60)(trt)
+    if want("tensorrt"):
+        stage("tensorrt", out, budget, need_s=60)(trt)
+
+    # 8. experiment: torch.compile (Inductor fusion) under the CUDA graph ---------------------------
+    def compiled_step():
+        if not cuda:
+            return {"status": "needs CUDA"}
+        den = Denoiser(c.transformer, 1.0, "v_prediction", cfg=True).eval()
+        den_c = torch.compile(den)
+        args_ = step_inputs(1, frames_1s, torch.Generator().manual_seed(4))
+        with torch.no_grad():
+            t0 = time.perf_counter()
+            den_c(*args_)
+            torch.cuda.synchronize()
+            compile_s = time.perf_counter() - t0
+            ref = den(*args_).clone()
+            eager_c = timed(lambda: den_c(*args_), reps=20)
+        g, static_out = graph_of(den_c, args_)
+        graph = timed(g.replay, reps=100)
+        g.replay()
+        torch.cuda.synchronize()
+        res = {"frames": frames_1s, "compile_s": round(compile_s, 1), "compiled_eager_cfg": eager_c,
+               "compiled_graph_cfg": graph, "compiled_graph_vs_eager_rel_err": rel(static_out, ref)}
+        floor = (RESULTS["stages"].get("dit_step_1s") or {}).get("floor_ms")
+        base = ((RESULTS["stages"].get("dit_step_1s") or {}).get("graph_cfg") or {}).get("median_ms")
+        if floor:
+            res["compiled_graph_over_floor"] = round(graph["median_ms"] / floor, 2)
+        if base:
+            res["speedup_over_plain_graph"] = round(base / graph["median_ms"], 2)
+        return res
+    if want("compiled_step"):
+        stage("compiled_step", out, budget, need_s=120)(compiled_step)
+
+    def compiled_engine():
+        if not cuda:
+            return {"status": "needs CUDA"}
+        eng = NeuralEngine.from_components(c, runtime="cuda_graphs", compile=True, steps=args.steps,
+                                           max_batch=args.max_batch, cache_dir="/tmp/sw-engine-cache")
+        r = {"steps": args.steps, "clip_s": args.clip_s}
+        r["cold_first_render_s"] = round(wall(lambda: eng.render([request("cw", "warm up", args.clip_s, 1)]))[0], 2)
+        r["per_clip_s_median"] = round(statistics.median(
+            [wall(lambda: eng.render([request(f"cp{i}", "warm up", args.clip_s, 2 + i)]))[0] for i in range(3)]), 4)
+        r["time_to_first_audio_s_median"] = round(statistics.median(
+            [wall(lambda: eng.render([request(f"cn{i}", f"another new sound {i}", args.clip_s, 10 + i)]))[0]
+             for i in range(3)]), 4)
+        ref = engines.get("cuda_graphs") or NeuralEngine.from_components(
+            c, runtime="cuda_graphs", steps=args.steps, max_batch=args.max_batch, cache_dir="/tmp/sw-engine-cache")
+        if ref is not None:
+            a = eng.render([request("cparity", "thunder roaring over the hills", args.clip_s, 99)])[0].samples
+            b = ref.render([request("cparity", "thunder roaring over the hills", args.clip_s, 99)])[0].samples
+            r["clip_rel_err_vs_plain_graphs"] = float(np.linalg.norm(a - b) / max(1e-30, np.linalg.norm(b)))
+        for b in (16,):
+            if elapsed() > budget - 60:
+                r["stopped_before_batch"] = b
+                break
+            reqs = lambda k: [request(f"cs{b}-{j}", f"sweep caption {j % 7}", args.clip_s, 1000 * k + j)  # noqa: E731
+                              for j in range(b)]
+            t0 = time.perf_counter()
+            eng.render(reqs(0))
+            eng.render(reqs(1))
+            r[f"batch{b}_first_two_renders_s"] = round(time.perf_counter() - t0, 2)
+            t = statistics.median([wall(lambda: eng.render(reqs(2 + k)))[0] for k in range(2)])
+            r[f"batch{b}_render_s"] = round(t, 4)
+            r[f"batch{b}_realtime_sessions"] = round(b * args.clip_s / t, 1) if t <= args.clip_s else 0.0
+        return r
+    if want("compiled_engine"):
+        stage("compiled_engine", out, budget, need_s=150)(compiled_engine)
 
     print("\nsummary", flush=True)
     s = RESULTS["stages"]
     for k in ("dit_step_1s", "vae_decode_1s"):
         print(k, json.dumps({kk: vv for kk, vv in (s.get(k) or {}).items()
                              if not isinstance(vv, dict) or "median_ms" in vv}, default=str)[:800])
-    for k in ("engine_end_to_end", "batching_sweep"):
+    for k in ("engine_end_to_end", "batching_sweep", "compiled_step", "compiled_engine"):
         print(k, json.dumps(s.get(k), default=str)[:1200])
     print("errors:", list(RESULTS["errors"]) or "none")
     save(out)

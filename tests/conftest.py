@@ -15,7 +15,12 @@ import sys
 import threading
 import time
 
-import pytest
+import hypothesis  # noqa: F401  imported (and assertion-rewritten) up front: CPython 3.11.7 can
+import pytest      # raise "AST constructor recursion depth mismatch" rewriting it late (gh-106905)
+
+# The embedding extra may be installed; planning by meaning loads a model (seconds, torch). Tests
+# that want it ask for it explicitly.
+os.environ.setdefault("SOUNDWEAVER_EMBEDDINGS", "off")
 
 from soundweaver.middleware.config import ServerConfig
 

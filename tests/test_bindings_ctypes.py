@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -58,7 +59,7 @@ class SwStats(C.Structure):
             "frames_received", "frames_played", "played_frame", "buffered_frames",
             "buffer_capacity_frames", "underruns", "underrun_frames", "chunks_received", "gap_frames",
             "overlap_frames", "overflow_frames", "acks_sent", "reconnects", "plan_revision",
-            "events_dropped")]
+            "events_dropped", "gap_repairs")]
 
 
 class SwSoundEvent(C.Structure):
@@ -344,3 +345,149 @@ def test_callback_and_resume_errors(sw, server):
         assert sw.sw_client_copy_error(r.handle, msg, 512) == SW_ERR_NOT_FOUND and msg.value
     finally:
         r.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# TLS and the API key: a TLS-terminating gRPC forwarder in front of the plaintext server records
+# the metadata it sees (the server itself may not speak TLS yet).
+
+class _TlsForwarder:
+    def __init__(self, upstream: str, key: bytes, cert: bytes):
+        import grpc
+        self.metadata: list[dict] = []
+        channel = grpc.insecure_channel(upstream)
+        outer = self
+
+        class Forward(grpc.GenericRpcHandler):
+            def service(self, details):
+                outer.metadata.append(dict(details.invocation_metadata))
+                call = channel.stream_stream(details.method)  # raw bytes both ways
+
+                def handler(request_iterator, context):
+                    yield from call(request_iterator)
+                return grpc.stream_stream_rpc_method_handler(handler)
+
+        self.server = grpc.server(ThreadPoolExecutor(8), handlers=[Forward()])
+        self.port = self.server.add_secure_port("127.0.0.1:0", grpc.ssl_server_credentials([(key, cert)]))
+        self.server.start()
+
+    def stop(self):
+        self.server.stop(0)
+
+
+def _self_signed_cert(tmp_path) -> tuple[bytes, bytes]:
+    openssl = shutil.which("openssl")
+    if not openssl:
+        pytest.skip("openssl is needed to make a test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return key.read_bytes(), cert.read_bytes()
+
+
+def test_tls_with_api_key(sw, server, tmp_path):
+    key, cert = _self_signed_cert(tmp_path)
+    fwd = _TlsForwarder(server.address, key, cert)
+    try:
+        s = Session(sw, f"127.0.0.1:{fwd.port}", use_tls=1, tls_root_certs_pem=cert.decode(),
+                    tls_server_name="localhost", api_key="test-key-123")
+        try:
+            s.check(sw.sw_client_start(s.handle, 30000))
+            assert wait_for(lambda: s.stats().frames_received > 4800), "no audio over TLS"
+            assert any(m.get("authorization") == "Bearer test-key-123" for m in fwd.metadata), fwd.metadata
+            s.check(sw.sw_client_end(s.handle, b"done", 15000))
+        finally:
+            s.close()
+
+        # A client that does not trust the certificate cannot connect, and says so.
+        bad = Session(sw, f"127.0.0.1:{fwd.port}", use_tls=1, tls_server_name="localhost",
+                      connect_timeout_ms=1500)
+        try:
+            assert sw.sw_client_start(bad.handle, 20000) == 3  # SW_ERR_UNAVAILABLE
+            assert sw.sw_last_error()
+        finally:
+            bad.close()
+    finally:
+        fwd.stop()
+
+
+# ---------------------------------------------------------------------------------------------
+# Resume against a faulty server: after a drop, the first resume skips a chunk (the client must
+# resume again from the first missing frame rather than play a hole) and the second re-sends half
+# a chunk the client already holds (the client must drop it). The audio is a ramp of frame
+# numbers, so what the engine plays proves there is no gap and no repeat.
+
+RAMP = 65536  # left channel = (frame % RAMP) / RAMP, exact in float32
+
+
+class _FaultyServer:
+    def __init__(self, offsets: dict[int, int]):
+        import grpc
+        from soundweaver.v1 import soundweaver_pb2 as pb
+        from soundweaver.v1 import soundweaver_pb2_grpc as pb_grpc
+        self.offsets, self.connections, self.resume_frames = offsets, 0, []
+        outer = self
+
+        class Servicer(pb_grpc.SoundweaverServicer):
+            def Session(self, request_iterator, context):
+                first = next(request_iterator)
+                n = outer.connections
+                outer.connections += 1
+                played = [0]
+
+                def read_acks():
+                    try:
+                        for m in request_iterator:
+                            if m.HasField("ack"):
+                                played[0] = m.ack.played_frame
+                    except grpc.RpcError:  # the client cancelled: the point of the test
+                        pass
+                threading.Thread(target=read_acks, daemon=True).start()
+                start = first.start.resume_from_frame if first.start.resume_session_id else 0
+                if first.start.resume_session_id:
+                    outer.resume_frames.append(start)
+                yield pb.ServerMessage(started=pb.SessionStarted(
+                    session_id="faulty", format=pb.AudioFormat(sample_rate=48000, channels=2, encoding=pb.PCM_F32LE),
+                    chunk_frames=480, lookahead_ms=100, start_frame=start, resume_window_ms=10000))
+                frame = start + outer.offsets.get(n, 0)
+                while context.is_active():
+                    if frame - played[0] >= 4800:
+                        time.sleep(0.002)
+                        continue
+                    idx = np.arange(frame, frame + 480)
+                    left = ((idx % RAMP) / RAMP).astype(np.float32)
+                    data = np.stack([left, -left], axis=1).tobytes()
+                    yield pb.ServerMessage(audio=pb.AudioChunk(start_frame=frame, frames=480, data=data))
+                    frame += 480
+
+        self.server = grpc.server(ThreadPoolExecutor(8))
+        pb_grpc.add_SoundweaverServicer_to_server(Servicer(), self.server)
+        self.port = self.server.add_insecure_port("127.0.0.1:0")
+        self.server.start()
+
+    def stop(self):
+        self.server.stop(0)
+
+
+def test_resume_repairs_a_gap_and_drops_a_repeat(sw):
+    srv = _FaultyServer({1: +480, 2: -240})  # conn 1 skips a chunk, conn 2 repeats half of one
+    s = Session(sw, f"127.0.0.1:{srv.port}", lookahead_ms=100)
+    try:
+        s.check(sw.sw_client_start(s.handle, 20000))
+        pump = Pump(s, 2, 48000)
+        assert wait_for(lambda: s.stats().frames_received > 9600)
+        s.check(sw.sw_client_drop_connection(s.handle))
+        assert wait_for(lambda: srv.connections >= 3 and s.stats().frames_received > 48000, 30), s.events()
+        audio = pump.stop()
+        st = s.stats()
+        assert st.gap_repairs == 1 and st.gap_frames == 0, (st.gap_repairs, st.gap_frames)
+        assert st.overlap_frames == 240
+        assert len(set(srv.resume_frames)) == 1  # both resumes asked for the same first missing frame
+        left = audio[0::2].astype(np.float64)
+        assert left[0] == 0.0
+        steps = np.diff(left) * RAMP
+        assert np.all((steps == 1) | (steps == 1 - RAMP)), "the played audio has a gap or a repeat"
+    finally:
+        s.close()
+        srv.stop()

@@ -98,7 +98,8 @@ class NeuralEngine(Engine):
     def __init__(self, components, runtime: str = "auto", steps: int = DEFAULT_STEPS,
                  guidance: float = DEFAULT_GUIDANCE, max_batch: int = 16, cache_dir=None,
                  prefix_s: float = 0.5, style_weight: float = 0.3, max_sessions: int = 1024,
-                 caption_cache: int = 1024, model_key: str | None = None, threads: int | None = None):
+                 caption_cache: int = 1024, model_key: str | None = None, threads: int | None = None,
+                 compile: bool = False):
         import torch
 
         from ...models.decoders.stable_audio import CaptionEncoder
@@ -130,6 +131,9 @@ class NeuralEngine(Engine):
                 model_key = memory_model_key(components)
         self.cache = EngineCache(cache_dir, model_key)
         self.runtime_name = self._resolve_runtime(runtime)
+        if compile and self.runtime_name not in ("torch", "cuda_graphs"):
+            raise ValueError(f"compile applies to the torch and cuda_graphs runtimes, not {self.runtime_name!r}")
+        self.compile = bool(compile)
         self.runtime = self._make_runtime(self.runtime_name, threads)
 
     # --- construction -----------------------------------------------------------------------------
@@ -189,9 +193,9 @@ class NeuralEngine(Engine):
         from . import runtimes
         cfg = self.guidance > 1.0
         if name == "torch":
-            return runtimes.TorchRuntime(self.c, self.steps, cfg)
+            return runtimes.TorchRuntime(self.c, self.steps, cfg, compile=self.compile)
         if name == "cuda_graphs":
-            return runtimes.CudaGraphRuntime(self.c, self.steps, cfg, max_batch=self.max_batch)
+            return runtimes.CudaGraphRuntime(self.c, self.steps, cfg, max_batch=self.max_batch, compile=self.compile)
         if name == "onnx":
             from .onnx_runtime import OnnxRuntime
             return OnnxRuntime(self.c, self.steps, cfg, self.cache, self.profile, threads=threads)

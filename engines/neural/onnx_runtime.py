@@ -60,9 +60,9 @@ def export_onnx(components: StableAudioComponents, profile: ShapeProfile, out_di
     precision = str(dtype).replace("torch.", "")
     transformer = vae = None
     if need_den:
-        transformer = copy.deepcopy(components.transformer).to(dev, dtype)
+        transformer = _export_copy(components, "transformer", dev, dtype)
     if need_vae:
-        vae = copy.deepcopy(components.vae).to(dev, dtype)
+        vae = _export_copy(components, "vae", dev, dtype)
     with tempfile.TemporaryDirectory(prefix="soundweaver-onnx-") as tmp:
         tmp = Path(tmp)
         if need_den:
@@ -105,6 +105,23 @@ def export_onnx(components: StableAudioComponents, profile: ShapeProfile, out_di
             "exports": {r.path.name: {"seconds": round(r.seconds, 3), "bytes": r.size_bytes}
                         for r in records if not r.cached}})
     return records
+
+
+def _export_copy(components: StableAudioComponents, part: str, device, dtype):
+    """A copy of the transformer or VAE to trace. A float32 export of a model served in float16
+    re-reads the float32 weights from its folder, so the cached export does not depend on the
+    precision the server that built it happened to use."""
+    module = getattr(components, part)
+    if dtype == torch.float32 and components.dtype != torch.float32 and components.folder is not None:
+        from diffusers import AutoencoderOobleck, StableAudioDiTModel
+
+        from ...models.decoders.stable_audio import remove_weight_norm
+        cls = StableAudioDiTModel if part == "transformer" else AutoencoderOobleck
+        fresh = cls.from_pretrained(str(components.folder.component(part)), local_files_only=True).eval()
+        fresh.requires_grad_(False)
+        remove_weight_norm(fresh)
+        return fresh.to(device, dtype)
+    return copy.deepcopy(module).to(device, dtype)
 
 
 def _export(module, args, path: Path, inputs, outputs, dynamic_axes) -> None:

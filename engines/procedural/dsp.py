@@ -12,7 +12,6 @@ import math
 from functools import lru_cache
 
 import numpy as np
-from scipy import fft as _fft
 from scipy import signal as _signal
 
 F32 = np.float32
@@ -20,9 +19,16 @@ TAU = 2.0 * math.pi
 
 
 # ----------------------------------------------------------------------------------- noise
+_INT16_STD = 65536.0 / math.sqrt(12.0)
+
+
 def white(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Gaussian white noise, unit variance."""
-    return rng.standard_normal(n, dtype=F32)
+    """White noise with unit variance.
+
+    Uniform (16-bit) rather than Gaussian: the spectrum is the same flat one, any filter makes
+    the samples Gaussian anyway, and drawing it is about 8x cheaper than ``standard_normal``.
+    """
+    return rng.integers(-32768, 32767, n, dtype=np.int16, endpoint=True).astype(F32) * F32(1.0 / _INT16_STD)
 
 
 def pink(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -47,7 +53,14 @@ def _clamp_hz(f: float, sr: int) -> float:
 @lru_cache(maxsize=1024)
 def _butter(order: int, kind: str, f1: float, f2: float, sr: int) -> np.ndarray:
     wn = f1 if kind in ("lowpass", "highpass") else (f1, f2)
+    # (scipy's filters need writable coefficient buffers, so these cannot be frozen: never mutate.)
     return _signal.butter(order, wn, btype=kind, fs=sr, output="sos")
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    """Cached arrays are shared between threads: make them read-only."""
+    a.setflags(write=False)
+    return a
 
 
 def lowpass(x: np.ndarray, fc: float, sr: int, order: int = 2) -> np.ndarray:
@@ -254,10 +267,10 @@ def harmonic_table(amps: tuple) -> np.ndarray:
         if a:
             y += a * np.sin(k * t)
     peak = np.max(np.abs(y)) or 1.0
-    return (y / peak).astype(F32)
+    return _frozen((y / peak).astype(F32))
 
 
-SINE_TABLE = np.sin(np.arange(TABLE_SIZE) * (TAU / TABLE_SIZE)).astype(F32)
+SINE_TABLE = _frozen(np.sin(np.arange(TABLE_SIZE) * (TAU / TABLE_SIZE)).astype(F32))
 
 
 def sine(ph: np.ndarray) -> np.ndarray:
@@ -297,7 +310,7 @@ def pulse_table(sharpness: float) -> np.ndarray:
     ph = np.arange(TABLE_SIZE) * (TAU / TABLE_SIZE)
     y = np.exp(sharpness * (np.cos(ph) - 1.0))
     y -= y.mean()
-    return (y / np.max(np.abs(y))).astype(F32)
+    return _frozen((y / np.max(np.abs(y))).astype(F32))
 
 
 def formants(x: np.ndarray, freqs, bandwidths, gains, sr: int) -> np.ndarray:
@@ -328,31 +341,6 @@ def impulse_train(n: int, positions, amps) -> np.ndarray:
     return np.bincount(pos[keep], weights=amp[keep], minlength=n)[:n].astype(F32)
 
 
-def scatter_grains(n: int, positions, amps, which, grains) -> np.ndarray:
-    """Overlap-add many copies of a few grains: grain ``grains[which[i]]`` at ``positions[i]``.
-
-    One FFT per grain type plus one inverse: cost does not grow with the number of events, so
-    dense textures (rain, crackle, applause, bubbles) stay cheap.
-    """
-    pos = np.asarray(positions, dtype=np.int64)
-    amp = np.asarray(amps, dtype=np.float64)
-    which = np.asarray(which, dtype=np.int64)
-    if pos.size == 0 or not grains:
-        return np.zeros(n, dtype=F32)
-    glen = max(len(g) for g in grains)
-    nfft = _fft.next_fast_len(n + glen, real=True)
-    acc = None
-    for k, g in enumerate(grains):
-        sel = which == k
-        if not np.any(sel):
-            continue
-        spec = _fft.rfft(impulse_train(n, pos[sel], amp[sel]), nfft) * _fft.rfft(np.asarray(g, dtype=F32), nfft)
-        acc = spec if acc is None else acc + spec
-    if acc is None:
-        return np.zeros(n, dtype=F32)
-    return _fft.irfft(acc, nfft)[:n].astype(F32)
-
-
 def overlap_add(n: int, positions, grains: np.ndarray) -> np.ndarray:
     """Mix the rows of ``grains`` (M, L) into a length-``n`` signal starting at ``positions``.
 
@@ -373,22 +361,23 @@ def routed_resonators(n: int, sr: int, positions, amps, channels, route, freqs, 
 
     Every drop, tick or crackle is routed to one of a few fixed resonances: with several random
     resonances and random amplitudes the ear hears many small objects, for the cost of a few
-    two-pole filters instead of one grain per event. Returns (rung (n, 2), raw impulses (n, 2)).
+    two-pole filters instead of one grain per event. ``freqs``: (k,) or (k, 2) for a tuning per
+    channel. Returns (rung (n, 2), raw impulses (n, 2)).
     """
     k = len(freqs)
     pos = np.asarray(positions, dtype=np.int64)
     idx = (np.asarray(route, dtype=np.int64) * 2 + np.asarray(channels, dtype=np.int64)) * n + pos
     trains = np.bincount(idx, weights=np.broadcast_to(np.asarray(amps, dtype=np.float64), pos.shape),
                          minlength=k * 2 * n)[: k * 2 * n].reshape(k, 2, n).astype(F32)
+    freqs = np.asarray(freqs, dtype=np.float64)
     out = np.zeros((2, n), dtype=F32)
     for i in range(k):
-        out += resonator(trains[i].T, freqs[i], t60s[i], sr).T
+        if freqs.ndim == 2:  # a tuning per channel: twice the variety for the same cost
+            for c in range(2):
+                out[c] += resonator(trains[i, c], freqs[i, c], t60s[i], sr)
+        else:
+            out += resonator(trains[i].T, freqs[i], t60s[i], sr).T
     return out.T, trains.sum(axis=0).T
-
-
-def convolve(x: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """Linear convolution truncated to len(x) (FFT based)."""
-    return _signal.oaconvolve(x, kernel, mode="full")[: len(x)].astype(F32)
 
 
 def add_at(out: np.ndarray, start: int, sig: np.ndarray) -> None:
@@ -466,11 +455,12 @@ def _k_weighting(sr: int) -> np.ndarray:
     return np.stack([shelf, hp])
 
 
-def loudness_lufs(x: np.ndarray, sr: int) -> float:
-    """Gated integrated loudness (BS.1770: 400 ms blocks, 75 % overlap, -70 LUFS and -10 LU gates).
+def loudness_blocks(x: np.ndarray, sr: int, highpass_hz: float | None = None) -> np.ndarray:
+    """Mean K-weighted power of each BS.1770 block (400 ms, 75 % overlap), summed over channels.
 
-    ``x`` is mono (n,), frame-major stereo (n, 2) or channel-major (2, n) with n > 2. Clips
-    shorter than a block are measured as one block. Returns -inf for silence.
+    ``x`` is mono (n,), frame-major stereo (n, 2) or channel-major (2, n) with n > 2; clips shorter
+    than a block make one block. ``highpass_hz``: measure the signal as a 2nd-order Butterworth
+    high-pass at that corner would leave it (the DC block the clip will get).
     """
     x = np.asarray(x, dtype=F32)
     if x.ndim == 1:
@@ -481,14 +471,21 @@ def loudness_lufs(x: np.ndarray, sr: int) -> float:
         # Measure on every other sample: folding keeps the power, and the K-weighting is nearly
         # flat above 2 kHz, so this costs < 0.3 dB of accuracy for half the filtering.
         x, sr = x[:, ::2], sr // 2
-    y = _signal.sosfilt(_k_weighting(sr), x, axis=-1)
+    sos = _k_weighting(sr)
+    if highpass_hz:
+        sos = np.concatenate([_butter(2, "highpass", float(highpass_hz), 0.0, sr), sos])
+    y = _signal.sosfilt(sos, x, axis=-1)
     p = np.einsum("cn,cn->n", y, y, dtype=np.float64)  # channel weights are 1 for L and R
     n = len(p)
     block = min(n, int(0.4 * sr))
     hop = max(1, block // 4)
     c = np.concatenate([[0.0], np.cumsum(p)])
     starts = np.arange(0, n - block + 1, hop)
-    z = (c[starts + block] - c[starts]) / block
+    return (c[starts + block] - c[starts]) / block
+
+
+def gated_loudness(z: np.ndarray) -> float:
+    """Integrated loudness from block powers: -70 LUFS absolute gate, then -10 LU relative gate."""
     with np.errstate(divide="ignore"):
         lk = -0.691 + 10 * np.log10(z + 1e-20)
     z = z[lk > -70.0]
@@ -498,6 +495,30 @@ def loudness_lufs(x: np.ndarray, sr: int) -> float:
     lk = -0.691 + 10 * np.log10(z)
     z = z[lk > rel]
     return float(-0.691 + 10 * math.log10(z.mean()))
+
+
+def loudness_lufs(x: np.ndarray, sr: int) -> float:
+    """Gated integrated loudness (ITU-R BS.1770). Returns -inf for silence."""
+    return gated_loudness(loudness_blocks(x, sr))
+
+
+def gain_to_loudness(z: np.ndarray, target: float) -> float | None:
+    """The gain (dB) that brings block powers ``z`` to ``target`` LUFS, or None for silence.
+
+    The gates make loudness not quite scale-invariant (a block near a gate flips in or out when
+    the level moves, which on a short clip is worth a dB or two), so the gain is refined against
+    the gates at the target level; block powers scale exactly, no re-filtering needed.
+    """
+    loud = gated_loudness(z)
+    if not math.isfinite(loud):
+        return None
+    g = target - loud
+    for _ in range(3):
+        now = gated_loudness(z * 10.0 ** (g / 10.0))
+        if not math.isfinite(now) or abs(now - target) < 0.05:
+            break
+        g += target - now
+    return g
 
 
 def peak_limit(x: np.ndarray, sr: int, ceiling: float = 0.9, block_s: float = 0.001) -> np.ndarray:

@@ -17,7 +17,7 @@ def _fire(p: Params, crackle_rate: float, roar_level: float, roar_fc: float, flu
     rate = crackle_rate * dsp.smooth_random(rng, n, 1.5, sr, 0.0, 1.0) ** F32(2.0) * 2.0 + crackle_rate * 0.1
     pos = dsp.poisson_times(rng, rate, n, sr)
     m = pos.size
-    amps = (rng.pareto(1.8, m) + 0.1).clip(0, 8) * rng.choice([-1.0, 1.0], m)
+    amps = (rng.pareto(2.2, m) + 0.1).clip(0, 3) * rng.choice([-1.0, 1.0], m)
     ch = rng.integers(0, 2, m)
     ticks = np.stack([dsp.impulse_train(n, pos[ch == c], amps[ch == c]) for c in range(2)], axis=1)
     crackle = dsp.bandpass(ticks, 1200.0, 9000.0, sr, order=1)

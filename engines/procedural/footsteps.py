@@ -105,7 +105,7 @@ def step_metal(rng, n, sr, hard, toe):
     heel = _burst(rng, n, sr, 0.0008, 0.015)
     f0 = rng.uniform(280, 480)
     ratios = np.array([1.0, 2.32, 3.87, 5.21, 7.13, 9.6])
-    x = dsp.modal_ring(n, sr, f0 * ratios * rng.uniform(0.98, 1.02, 6), rng.uniform(0.15, 0.45, 6),
+    x = dsp.modal_ring(n, sr, f0 * ratios * rng.uniform(0.98, 1.02, 6), rng.uniform(0.15, 0.45, 6) * (0.5 if toe else 1.0),
                        (0.5, 0.6, 0.45, 0.35, 0.25, 0.2), rng)
     x += dsp.bandpass(heel, 1000.0, 7000.0, sr) * F32(0.3)
     # Loose grating bars rattle a few times after the hit.

@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 from scipy import signal as _signal
@@ -20,6 +19,7 @@ from . import dsp
 
 F32 = dsp.F32
 PEAK_CEILING = 0.9
+DC_BLOCK_HZ = 20.0
 
 
 def air_absorption_hz(distance: float) -> float:
@@ -38,15 +38,20 @@ def finish(x: np.ndarray, sr: int, intensity: float, distance: float, bed: bool)
         x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
     # Work channel-major: filters along the last, contiguous axis run faster.
     x = np.stack([x, x]) if x.ndim == 1 else np.ascontiguousarray(x.T)
-    x = _sosfilt_rows(dsp._butter(2, "highpass", 20.0, 0.0, sr), x)
-    loud = dsp.loudness_lufs(x, sr)
-    if math.isfinite(loud):
-        # Normalise before the air filter so distance costs exactly its dB plus the lost highs.
-        x *= F32(dsp.db(REFERENCE_LUFS - (1.0 - intensity) * INTENSITY_RANGE_DB - loud))
+    dc_block = dsp._butter(2, "highpass", DC_BLOCK_HZ, 0.0, sr)
+    # Loudness of the DC-blocked signal, measured with the DC block folded into the meter's
+    # filters; the audio itself then takes DC block and air absorption in a single pass (the
+    # cost of a filter call barely depends on its order, and the gain commutes with both).
+    g_db = dsp.gain_to_loudness(dsp.loudness_blocks(x, sr, highpass_hz=DC_BLOCK_HZ),
+                                REFERENCE_LUFS - (1.0 - intensity) * INTENSITY_RANGE_DB)
+    gain = dsp.db(g_db) if g_db is not None else 1.0
+    sos = dc_block
     if distance > 0.01:
         fc = min(air_absorption_hz(distance), 0.45 * sr)
-        x = _sosfilt_rows(dsp._butter(2, "lowpass", round(fc, 1), 0.0, sr), x)
-        x *= F32(dsp.db(-distance * DISTANCE_RANGE_DB))
+        sos = np.concatenate([sos, dsp._butter(2, "lowpass", round(fc, 1), 0.0, sr)])
+        gain *= dsp.db(-distance * DISTANCE_RANGE_DB)
+    x = _sosfilt_rows(sos, x)
+    x *= F32(gain)
     fade_in, fade_out = (0.03, 0.05) if bed else (0.002, 0.02)
     x = dsp.fade_edges(x.T, sr, fade_in, fade_out).T
     x = dsp.peak_limit(x, sr, PEAK_CEILING)

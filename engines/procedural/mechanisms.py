@@ -71,25 +71,23 @@ def door_slam(p: Params) -> np.ndarray:
     out = np.zeros(n, dtype=F32)
     # The door swinging shut pushes air: a short whoosh leading into the hit.
     w = int(t0 * sr)
-    whoosh = dsp.lowpass(dsp.white(rng, w), 600.0, sr) * np.linspace(0, 1, w, dtype=F32) ** 2 * F32(0.08)
-    out[:w] += whoosh
+    out[:w] += dsp.lowpass(dsp.white(rng, w), 600.0, sr) * np.linspace(0, 1, w, dtype=F32) ** 2 * F32(0.08)
     m = min(n - w, int(1.0 * sr))
-    hit = dsp.white(rng, m) * dsp.attack_decay(m, 0.001, 0.02, sr)
     heavy = 0.8 + 0.4 * p.intensity
-    panel = dsp.modal_bank(hit, [rng.uniform(65, 95), rng.uniform(130, 180), rng.uniform(230, 320),
-                                 rng.uniform(420, 560), rng.uniform(800, 1100)],
-                           np.array([0.35, 0.28, 0.2, 0.12, 0.08]) * heavy, (1.2, 0.9, 0.6, 0.35, 0.2), sr)
-    thump = dsp.lowpass(hit, 200.0, sr, order=4) * F32(8.0)
-    crack = dsp.bandpass(hit, 800.0, 6000.0, sr) * F32(0.4)
-    out[w:w + m] += panel + thump + crack
+    # The panel and frame: low plate modes, struck hard.
+    panel = dsp.modal_ring(m, sr, [rng.uniform(65, 95), rng.uniform(130, 180), rng.uniform(230, 320),
+                                   rng.uniform(420, 560), rng.uniform(800, 1100)],
+                           np.array([0.35, 0.28, 0.2, 0.12, 0.08]) * heavy, (1.0, 0.8, 0.5, 0.3, 0.2), rng, 0.001)
+    hit = dsp.white(rng, m) * dsp.attack_decay(m, 0.001, 0.03, sr)
+    # The thump (air and mass) and the crack of wood on wood, from one filter pass each.
+    body = dsp.lowpass(hit, 220.0, sr, order=4) * F32(6.0) + dsp.bandpass(hit, 800.0, 6000.0, sr) * F32(0.4)
+    out[w:w + m] += panel * F32(0.6) + body
     # Latch click and frame rattle just after.
-    lm = int(0.15 * sr)
-    latch = dsp.white(rng, lm) * dsp.exp_decay(lm, 0.008, sr)
-    latch = dsp.modal_bank(latch, rng.uniform(2200, 4500, 3), (0.06, 0.05, 0.04), (0.3, 0.2, 0.2), sr)
+    lm = int(0.12 * sr)
+    latch = dsp.modal_ring(lm, sr, rng.uniform(2200, 4500, 3), (0.06, 0.05, 0.04), (0.3, 0.2, 0.2), rng)
     dsp.add_at(out, w + int(rng.uniform(0.01, 0.025) * sr), latch)
     for k in range(int(rng.integers(1, 4))):
-        r = dsp.white(rng, lm) * dsp.exp_decay(lm, 0.01, sr)
-        r = dsp.modal_bank(r, rng.uniform(300, 900, 2), (0.08, 0.06), (0.3, 0.2), sr)
+        r = dsp.modal_ring(lm, sr, rng.uniform(300, 900, 2), (0.08, 0.06), (0.3, 0.2), rng)
         dsp.add_at(out, w + int((0.05 + 0.04 * k + rng.uniform(0, 0.03)) * sr), r * F32(0.25 / (k + 1)))
     return out
 

@@ -46,7 +46,7 @@ STYLES = {
     "calm": Style("lydian", ((0, 3, 0, 4), (0, 5, 3, 4), (0, 3, 5, 4)), 2, "pad", "pluck", "none"),
     "sad": Style("minor", ((0, 5, 2, 6), (0, 3, 5, 4), (0, 5, 3, 4)), 2, "strings", "piano", "none"),
     "tense": Style("harmonic", ((0, 0, 5, 4), (0, 1, 0, 4), (0, 5, 1, 4)), 1, "strings", "none", "ostinato"),
-    "triumphant": Style("mixolydian", ((0, 3, 4, 0), (0, 6, 3, 0), (0, 4, 3, 4)), 1, "brass", "brass", "march"),
+    "triumphant": Style("major", ((0, 3, 4, 0), (0, 5, 3, 4), (0, 3, 0, 4)), 1, "brass", "brass", "march"),
     "horror": Style("phrygian", ((0, 1, 0, 4), (0, 0, 1, 1)), 2, "strings", "none", "none"),
     "mystery": Style("dorian", ((0, 5, 0, 1), (0, 3, 0, 5), (0, 1, 5, 0)), 2, "pad", "bell", "none"),
 }
@@ -177,11 +177,16 @@ class Score:
     in two consecutive segments is the same waveform on both sides of the join.
     """
 
-    def __init__(self, n: int, sr: int, t0: float = 0.0):
+    def __init__(self, n: int, sr: int, t0: float = 0.0, humanise: np.random.Generator | None = None):
         self.n, self.sr, self.t0 = n, sr, t0
         self.out = np.zeros(n, dtype=F32)
+        self.humanise = humanise  # players: a few ms early or late, a little louder or softer
 
     def note(self, voice: Voice, start: float, midi: float, length: float, vel: float, tail: float = 1.0) -> None:
+        if self.humanise is not None:
+            start = max(0.0, start + float(self.humanise.normal(0.0, 0.008))) if start >= 0 else start
+            vel *= float(self.humanise.uniform(0.85, 1.1))
+            midi += float(self.humanise.normal(0.0, 0.03))  # a few cents out: no two takes alike
         a = int(math.floor((start - self.t0) * self.sr))
         b = a + int((length + tail) * self.sr)
         lo, hi = max(a, 0), min(b, self.n)
@@ -323,7 +328,7 @@ def music_stinger(p: Params) -> np.ndarray:
     key = int(ctx.key) % 12
     beat = 60.0 / max(30.0, float(ctx.tempo_bpm or 96.0))
     dur = p.duration
-    sc = Score(p.n, sr, 0.0)
+    sc = Score(p.n, sr, 0.0, humanise=p.child_rng("players"))
     e = p.emotion
     style = style_for(e, ctx.minor)
     tonic = 12 * 4 + key  # octave 3
@@ -335,8 +340,8 @@ def music_stinger(p: Params) -> np.ndarray:
         pick = min(beat / 3, 0.16)
         t_main = 0.05 + 3 * pick
         for i in range(3):
-            sc.note(brass_voice, 0.05 + i * pick, fifth, pick * 0.7, 0.7, 0.1)
-            sc.note(brass_voice, 0.05 + i * pick, fifth - 12, pick * 0.7, 0.5, 0.1)
+            for m, v in ((fifth, 0.9), (fifth - 12, 0.7), (fifth - 5, 0.6)):  # trumpets, horns
+                sc.note(brass_voice, 0.05 + i * pick, m, pick * 0.75, v, 0.1)
         hold = max(0.2, end - t_main - 0.35)
         top = [tonic, tonic + 4, tonic + 7, tonic + 12] if rng.random() < 0.6 else [tonic, tonic + 7, tonic + 12, tonic + 16]
         for m in top:
@@ -375,7 +380,7 @@ def music_stinger(p: Params) -> np.ndarray:
         scale = MODES["minor"]
         for m in chord_notes(key, "minor", 0, 3, 3):
             sc.note(strings_voice, 0.05, m, end - 0.5, 0.3, 0.5)
-        degs = [4, 3, 2, 0] if rng.random() < 0.5 else [2, 1, 0, -2]
+        degs = [[4, 3, 2, 0], [2, 1, 0, -2], [4, 2, 1, 0], [5, 4, 2, 0]][int(rng.integers(0, 4))]
         for i, d in enumerate(degs):
             m = 12 * 6 + key + scale[d % 7] + 12 * (d // 7)
             sc.note(piano_voice, 0.05 + i * beat * 0.75, m, beat, 0.55, 2.0)
@@ -389,15 +394,18 @@ def music_stinger(p: Params) -> np.ndarray:
         for m in chord_notes(key, "major", 0, 3, 3):
             sc.note(pad_voice, 0.03 + count * 0.06, m, end - count * 0.06 - 0.5, 0.5, 0.8)
     elif e == "mystery":
-        motif = [0, 3, 6, 11] if rng.random() < 0.5 else [0, 6, 3, 8]
+        motif = [[0, 3, 6, 11], [0, 6, 3, 8], [7, 6, 3, 0], [0, 2, 3, 6]][int(rng.integers(0, 4))]
         for i, iv in enumerate(motif):
             sc.note(bell_voice, 0.03 + i * beat * 0.5, 12 * 6 + key + iv, beat, 0.6, 2.5)
         sc.note(pad_voice, 0.03, tonic - 12, end, 0.5, 0.5)
         sc.note(pad_voice, 0.03, tonic - 12 + 6, end, 0.3, 0.5)
     else:
         chord = chord_notes(key, style.mode, 0, 3, 3)
-        for i, m in enumerate(chord + [chord[0] + 12]):
-            sc.note(pluck_voice, 0.03 + i * beat / 4, m + 12, beat, 0.6, 1.5)
+        arp = chord + [chord[0] + 12]
+        order = [arp, arp[::-1], [arp[0], arp[2], arp[1], arp[3]], [arp[3], arp[1], arp[2], arp[0]]][int(rng.integers(0, 4))]
+        step = beat / float(rng.choice([3.0, 4.0, 6.0]))
+        for i, m in enumerate(order):
+            sc.note(pluck_voice, 0.03 + i * step, m + 12, beat, 0.6, 1.5)
         for m in chord:
             sc.note(pad_voice, 0.03, m, end - 0.4, 0.4, 0.4)
         sc.add(0.03, _kick(rng, sr, 0.5))

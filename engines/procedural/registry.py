@@ -6,7 +6,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import footsteps, mechanisms, music, vehicles, weather
+from . import body, creatures, crowds, fire, footsteps, impacts, machinery, mechanisms, music, vehicles, water, weather
 from .params import Params
 
 Generator = Callable[[Params], np.ndarray]
@@ -32,19 +32,9 @@ GENERATORS: dict[str, Generator] = {
 }
 
 
-def _register_optional() -> None:
-    """Families still being written register themselves when their module exists."""
-    import importlib
-
-    for mod in ("water", "impacts", "fire", "creatures", "crowds", "machinery", "body"):
-        try:
-            m = importlib.import_module(f".{mod}", __package__)
-        except ModuleNotFoundError:
-            continue
-        GENERATORS.update(getattr(m, "GENERATORS", {}))
-
-
-_register_optional()
+# Families with many classes keep their own table next to their generators.
+for _family in (water, impacts, fire, creatures, crowds, machinery, body):
+    GENERATORS.update(_family.GENERATORS)
 
 
 def placeholder(p: Params) -> np.ndarray:

@@ -68,7 +68,7 @@ def underwater_bubbles(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     # Bursts of bubbles rising in streams (a diver's exhale, a vent), lower and fuller than a brook.
     bursts = dsp.smooth_random(rng, n, 0.6, sr, 0.0, 1.0) ** F32(3.0)
-    bubbles = bubble_bed(p, (20 + 160 * p.intensity) * bursts + 5, 120, 900, (0.03, 0.1), (2.0, 6.0))
+    bubbles = bubble_bed(p, (15 + 120 * p.intensity) * bursts + 4, 120, 900, (0.03, 0.07), (2.0, 6.0))
     hum = np.stack([dsp.lowpass(dsp.brown(rng, n, sr), 250.0, sr) for _ in range(2)], axis=1) * F32(0.4)
     return dsp.lowpass(bubbles * F32(0.5) + hum, 2500.0, sr)
 
@@ -108,8 +108,8 @@ def splash(p: Params) -> np.ndarray:
     out[a:] += dsp.widen(rng, mono, sr, 0.006)
     # The cloud of bubbles and falling droplets afterwards.
     t = dsp.times(n, sr)
-    rate = np.where(t > t0 + 0.03, 400 * big * np.exp(-(t - F32(t0)) / F32(0.25 * big)), 0.0).astype(F32)
-    out += bubble_bed(p, rate, 500, 3000) * F32(0.2)
+    rate = np.where(t > t0 + 0.03, 250 * big * np.exp(-(t - F32(t0)) / F32(0.25 * big)), 0.0).astype(F32)
+    out += bubble_bed(p, rate, 500, 3000, (0.008, 0.03)) * F32(0.25)
     return out
 
 

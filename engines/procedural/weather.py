@@ -22,19 +22,20 @@ def _rain(p: Params, heavy: bool) -> np.ndarray:
     ch = rng.integers(0, 2, m)
     # Short, well-damped resonances: drops on leaves, stone, puddles; not pitched pings.
     k = 4
-    freqs = np.sort(rng.uniform(1500, 6000, k)) if not heavy else np.sort(rng.uniform(900, 4500, k))
-    t60s = rng.uniform(0.006, 0.02, k)
+    freqs = rng.uniform(1500, 6000, (k, 2)) if not heavy else rng.uniform(900, 4500, (k, 2))
+    t60s = rng.uniform(0.003, 0.01, k)
     ring, ticks = dsp.routed_resonators(n, sr, pos, amps, ch, rng.integers(0, k, m), freqs, t60s)
-    drops = ring * F32(0.5) + dsp.highpass(ticks, 2000.0, sr) * F32(0.5)
-    # Hiss bed: the unresolved mass of distant drops.
+    # Hiss bed: the unresolved mass of distant drops; it shares the ticks' high-pass (one pass).
     bed = dsp.white(rng, 2 * n).reshape(n, 2)
     if heavy:
-        hiss = dsp.bandpass(bed, 500.0, 8000.0, sr, order=1)
-        wash = dsp.lowpass(dsp.white(rng, 2 * n).reshape(n, 2), 500.0, sr) * F32(2.0)
         swell = dsp.smooth_random(rng, n, 0.15, sr, 0.7, 1.0)[:, None]
-        return (drops * F32(0.5) + hiss * swell * F32(0.35) + wash * F32(0.25)).astype(F32)
-    hiss = dsp.bandpass(bed, 2000.0, 9000.0, sr, order=1) * F32(0.05)
-    return (drops + hiss).astype(F32)
+        hiss = dsp.highpass(ticks * F32(0.25) + bed * swell * F32(0.35), 500.0, sr, order=1)
+        wash = dsp.lowpass(dsp.white(rng, 2 * n).reshape(n, 2), 500.0, sr) * F32(2.0)
+        return (ring * F32(0.25) + hiss + wash * F32(0.25)).astype(F32)
+    hiss = dsp.highpass(ticks * F32(0.5) + bed * F32(0.05), 2000.0, sr)
+    # Light rain still has body: the patter on ground and leaves reaches down to a few hundred Hz.
+    patter = dsp.bandpass(ticks, 300.0, 1500.0, sr, order=1) * F32(0.6)
+    return (ring * F32(0.5) + hiss + patter).astype(F32)
 
 
 def rain_light(p: Params) -> np.ndarray:
@@ -57,7 +58,7 @@ def _rolls(p: Params, count: int, spread: float, attack: float, t60: float, t0: 
             continue
         g = 1.0 if i == 0 else rng.uniform(0.3, 0.9)
         length = n - a
-        e = dsp.attack_decay(length, attack * rng.uniform(0.6, 1.6), t60 * rng.uniform(0.5, 1.1), sr) * F32(g)
+        e = dsp.attack_decay(length, attack * rng.uniform(0.6, 1.6), t60 * rng.uniform(0.7, 1.2), sr) * F32(g)
         env[a:] += e
     return env
 

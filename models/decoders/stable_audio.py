@@ -252,8 +252,7 @@ def denoise_step(denoise, x, previous, coef, noise, prefix, mask, text, glob, ro
     previous clip's tail.
     """
     sigma = coef[0]
-    known = prefix + sigma * noise
-    x = x + mask * (known - x)
+    x = torch.where(mask > 0.5, prefix + sigma * noise, x)
     sig = sigma.reshape(1).expand(x.shape[0])
     den = denoise(x, sig, text, glob, rope_cos, rope_sin, guidance)
     d = coef[3] * den - coef[4] * previous
@@ -262,7 +261,7 @@ def denoise_step(denoise, x, previous, coef, noise, prefix, mask, text, glob, ro
 
 def finish(x, prefix, mask):
     """The final latents: the prefix frames are exactly the previous clip's tail."""
-    return x + mask * (prefix - x)
+    return torch.where(mask > 0.5, prefix, x)
 
 
 # --- semantic conditioning ---------------------------------------------------------------------------

@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--state", action="append", default=[], metavar="K=V",
                     help="tension=0.8 (parameter), weather=storm (state), switch.surface=snow (switch)")
-    ap.add_argument("--embeddings", choices=("auto", "on", "off"), default="off")
+    ap.add_argument("--embeddings", choices=("auto", "on", "off"), default="auto",
+                    help="map phrases the lexicon misses by meaning (needs the embed extra); auto: when installed")
     a = ap.parse_args(argv)
     from .rules import RulePlanner
     planner = RulePlanner(use_embeddings={"auto": None, "on": True, "off": False}[a.embeddings])

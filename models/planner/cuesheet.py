@@ -142,6 +142,9 @@ class _Lines:
         for i, ln in enumerate(self.lines, 1):
             if any(re.match(p, ln) for p in pats):
                 return i
+        for i, ln in enumerate(self.lines, 1):  # a sub-table names it first: [cues.a] for "cues"
+            if re.match(rf"^\s*\[\[?\s*{re.escape(dotted)}\s*[.\]]", ln):
+                return i
         return None
 
     def key_after(self, start: int | None, key: str) -> int | None:

@@ -4,13 +4,15 @@ Targets the timeline understands:
 - ``music.intensity``      music bed intensity (0..1)
 - ``music.presence``       a music bed plays while this is >= 0.5
 - ``stinger.probability``  chance that a cue gets a music stinger at its start
-- ``<layer>.intensity``    multiplies the intensity of new events on a layer (ambience, foley, ...)
+- ``<layer>.intensity``    multiplies the intensity of new events on a layer (ambience, foley,
+                           stinger, voice; for music it is the bed level above)
 - ``class.<name>.presence``  a sound of that class loops while this is >= 0.5 (health -> heartbeat)
 
 A curve only acts when the game has sent its parameter.
 """
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Mapping, Sequence
@@ -66,9 +68,11 @@ def evaluate(curves: Sequence[Curve], params: Mapping[str, float], target: str) 
     for c in curves:
         if c.target == target and c.parameter in params:
             try:
-                return float(c(float(params[c.parameter])))
+                x = float(params[c.parameter])
             except (TypeError, ValueError):
                 continue
+            if math.isfinite(x):
+                return float(c(x))
     return None
 
 

@@ -15,7 +15,7 @@ import threading
 from .. import sound_classes
 from . import lexicon as lx
 
-PROTOTYPES_PER_CLASS = 10
+PROTOTYPES_PER_CLASS = 80
 _LOCK = threading.Lock()
 _SHARED: dict[str, object] = {}
 

@@ -23,6 +23,7 @@ from .text import stems
 LEXICON: dict[str, list[str]] = {
     # weather
     "rain_light": [
+        "sleet", "light shower@2", "spitting rain@2", "rain pitter@2",
         "rain", "raining", "rainy", "rainfall", "drizzle", "drizzling", "sprinkle", "sprinkling",
         "light rain", "soft rain", "gentle rain", "rain patter", "patter", "pitter patter",
         "raindrop", "drop on window", "rain on roof", "rain on window", "shower", "mist",
@@ -51,6 +52,7 @@ LEXICON: dict[str, list[str]] = {
         "muffled thunder", "thunder grumbl",
     ],
     "wind_gusts": [
+        "candle blow@2.5", "candles blow@2.5", "blow out@2", "blown out@2",
         "wing beat@2.5", "wings beating@2.5", "beating wings@2.5", "flag flap@2.5", "whoosh past@2",
         "snow fall@2", "snowfall@1.5", "falling snow@2", "snowflake@1.5",
         "wind", "windy", "breeze", "breezy", "gust", "gusty", "gusting", "draft", "draught",
@@ -91,6 +93,7 @@ LEXICON: dict[str, list[str]] = {
         "surf pound", "swell", "sea spray", "crashing surf", "~sand",
     ],
     "underwater_bubbles": [
+        "boil", "boiling", "bubbling pot@2.5", "simmer", "simmering", "cauldron", "bubbling", "percolat",
         "bubbl", "underwater", "under water", "submerged", "beneath the surface", "air bubble",
         "scuba", "diver", "diving", "deep sea", "undersea", "aquarium", "fizz",
         "fizzing", "effervescent", "submarine", "below the waves", "ocean floor", "seabed",
@@ -116,7 +119,8 @@ LEXICON: dict[str, list[str]] = {
     ],
     "footsteps_wood": ["floorboard@1.5", "floorboard creak@2.5", "creaking floor@2.5", "floor creak@2.5",
                        "creaky floor@2.5", "stair creak@2.5", "creaking stair@2.5", "plank creak@2.5"],
-    "footsteps_snow": ["snow crunch@2.5", "crunch snow@2.5", "crunching snow@2.5"],
+    "footsteps_snow": ["skate@1.2", "skating@1.2", "skater@1.2", "skaters@1.2", "ice skate@2.5", "crunch on ice@2.5",
+                       "snow crunch@2.5", "crunch snow@2.5", "crunching snow@2.5"],
     "footsteps_water": ["squelch@1.2", "squelching@1.2", "slosh through@2.5", "wade through@2.5"],
     "footsteps_gravel": ["gravel crunch@2.5", "crunch gravel@2.5", "crunching gravel@2.5", "crunch leaf@2.2"],
     # impacts and breaks
@@ -139,6 +143,7 @@ LEXICON: dict[str, list[str]] = {
         "smash@0.9", "crash through", "crate",
     ],
     "metal_clang": [
+        "shell casing@2.5", "casing@1.5", "casings@1.5", "brass casing@2.5", "bullet casing@2.5",
         "pickaxe", "pick axe", "chisel", "mining", "miner", "tinkle of bell@2.5", "church bell@2.5", "bell toll@2.5", "bell ring@2.5", "cart", "wagon", "wheelbarrow", "trolley rattle@2",
         "metal", "metallic", "clang", "clank", "clank of metal", "clatter", "anvil", "hammer",
         "hammering", "forge", "blacksmith", "pipe hit", "gong", "bell", "bells", "church bell",
@@ -149,6 +154,7 @@ LEXICON: dict[str, list[str]] = {
         "cage", "bars", "prison bar", "portcullis", "grate", "grating",
     ],
     "body_fall": [
+        "crash to the floor@3", "crash to the ground@3", "crashes to the floor@3", "topples over@2",
         "thunk", "thwack", "whack", "thock", "clonk", "bonk", "thud into@2",
         "body fall", "fall to the floor@3", "fall to the ground@3", "fall down", "collapse",
         "crumpl", "slump", "thud", "thump", "body hit", "hit the floor", "hit the ground",
@@ -169,8 +175,10 @@ LEXICON: dict[str, list[str]] = {
         "blow",
     ],
     "debris": [
+        "rain down@0.9", "debris rain@2.5", "crash@0.9", "crashing down@1.5",
+        "rock tumbl@2.5", "rocks tumbl@2.5", "stones tumbl@2.5", "boulders tumbl@2.5", "rocks fall@2.5",
         "debris", "rubble", "gravel fall", "falling rock", "dust", "crumbl", "collapse of",
-        "building collapse", "wall collapse", "ceiling collapse", "rain down@2", "shower of",
+        "building collapse", "wall collapse", "ceiling collapse", "shower of",
         "brick", "rock fall", "rockfall", "rockslide", "landslide", "avalanche", "scatter",
         "scattering", "rain of", "pebble", "falling debris", "masonry", "plaster", "junk",
         "clutter", "rummag", "rummaging", "scrap", "shuffle paper", "paper", "rustl of paper",
@@ -204,6 +212,7 @@ LEXICON: dict[str, list[str]] = {
         "swoosh", "arrow", "bow", "whizz", "whiz", "zip",
     ],
     "glass_clink": [
+        "cork", "cork pop@2.5", "uncork", "champagne", "ice clink@2.5", "ice cubes@2",
         "clink", "clinking", "glasses clink", "toast", "cheers@0.6", "tinkl", "tinkling",
         "glass", "glasses", "mug", "mugs", "tankard", "tankards", "cup", "cups", "teacup",
         "wine glass", "bottle", "bottles", "pour drink", "pouring drink", "pour a drink",
@@ -252,6 +261,7 @@ LEXICON: dict[str, list[str]] = {
     ],
     # vehicles
     "car_engine": [
+        "bulldozer", "excavator", "digger", "forklift", "crane engine@2", "tank engine@2", "tank treads@2", "snowmobile", "quad bike", "atv", "golf cart", "ice cream truck@2", "engine start@2", "engine starts@2", "putter", "puttering",
         "car", "engine", "car engine", "motor", "motorcycle", "motorbike", "bike", "truck",
         "lorry", "van", "bus", "jeep", "tractor", "vehicle", "rev", "revving", "engine rev",
         "idle", "idling", "engine idle", "start the engine", "ignition", "accelerat",
@@ -279,9 +289,10 @@ LEXICON: dict[str, list[str]] = {
         "station", "underground train", "monorail", "rollercoaster", "roller coaster",
     ],
     "traffic": [
-        "traffic", "city traffic", "street", "streets", "road", "highway", "motorway",
+        "~street", "~streets", "~road", "~city", "~town",
+        "traffic", "city traffic", "highway", "motorway",
         "freeway", "rush hour", "busy street", "city street", "downtown", "intersection",
-        "crossroad", "avenue", "boulevard", "urban", "city", "town", "cars passing",
+        "crossroad", "avenue", "boulevard", "urban", "cars passing",
         "passing cars", "traffic jam", "gridlock", "parking lot", "car park", "commute",
         "~busy", "cityscape", "metropolis",
     ],
@@ -296,6 +307,7 @@ LEXICON: dict[str, list[str]] = {
     ],
     # fire
     "campfire": [
+        "cigarette", "cigar", "light a cigarette@2.5", "lights a cigarette@2.5", "zippo", "flick a lighter@2.5",
         "match strike@2", "strike match@2", "struck match@2", "light a match@2", "fire pop@2", "log pop@2", "crackle and pop@2",
         "campfire", "camp fire", "fire", "fireplace", "hearth", "crackl", "crackling fire",
         "fire crackl", "log fire", "bonfire", "embers", "ember", "stove", "wood stove",
@@ -315,6 +327,7 @@ LEXICON: dict[str, list[str]] = {
     ],
     # creatures and crowds
     "birdsong": [
+        "pelican", "heron", "stork", "flamingo", "swan", "peacock", "hummingbird", "songbirds", "squawk", "squawking", "twitter of birds@2",
         "seagull cry@3", "gull cry@3", "gulls cry@3", "parrot screech@2.5", "crow caw@2.5", "bird cry@2.5", "birds cry@2.5", "ravens croak@2.5", "raven croak@2.5",
         "bird", "birds", "birdsong", "bird song", "birdcall", "bird call", "chirp", "chirping",
         "tweet", "tweeting", "twitter", "warbl", "songbird", "dawn chorus", "robin", "sparrow",
@@ -330,6 +343,7 @@ LEXICON: dict[str, list[str]] = {
         "nightjar", "loon", "bat", "bats", "screech owl",
     ],
     "crickets": [
+        "bees hum@2.5", "humming bee@2.5", "bee buzz@2.5", "buzzing bee@2.5", "hum of bees@2.5", "insects hum@2.5", "insects buzz@2.5",
         "cricket", "crickets", "cicada", "cicadas", "insect", "insects", "chirping insect",
         "grasshopper", "katydid", "bug", "bugs", "buzz of insect", "fly", "flies", "buzzing fly",
         "mosquito", "bee", "bees", "wasp", "hornet", "beehive", "swarm", "summer night",
@@ -340,6 +354,8 @@ LEXICON: dict[str, list[str]] = {
         "marsh", "bog", "bayou", "wetland", "pond life", "tree frog", "peeper",
     ],
     "dog_bark": [
+        "horse drawn@2.5", "hooves thunder@2.5",
+        "squirrel", "chipmunk", "raccoon", "badger", "otter", "giraffe", "zebra", "camel", "llama", "kangaroo", "rooster crow@0.5",
         "monkey", "monkeys", "ape", "gorilla", "chimp", "chimpanzee", "baboon", "monkey chatter@2.5", "purr", "purring", "clop", "clip clop@2", "clopping", "trot", "trotting", "canter", "hoofbeat", "hoofbeats", "elephant", "trumpeting elephant@2.5", "rhino", "boar", "deer", "stag", "elk", "moose", "hyena", "dinosaur", "t-rex", "dragon roar@2.5", "dragon@0.8",
         "dog", "bark", "barking", "woof", "growl", "growling", "snarl", "snarling",
         "hound", "hounds", "puppy", "pup", "yelp", "yelping", "yap", "yapping", "whimper",
@@ -381,6 +397,7 @@ LEXICON: dict[str, list[str]] = {
     ],
     # machinery and sci-fi
     "electrical_hum": [
+        "lights flicker@2.5", "light flicker@2.5", "flickering light@2.5", "flickering lights@2.5", "bulb", "light bulb", "lamp buzz@2.5", "power hum@2",
         "hum", "humming", "electrical hum", "electric hum", "buzz", "buzzing", "drone@0.8",
         "droning", "electricity", "electric", "power line", "transformer", "fluorescent",
         "neon", "generator hum", "server room", "server", "servers", "fan", "fans",
@@ -408,6 +425,7 @@ LEXICON: dict[str, list[str]] = {
         "red alert", "beeping alarm", "car alarm", "buzzer", "wail@0.6",
     ],
     "computer_beeps": [
+        "typewriter", "clack", "clacking", "droid", "droids", "droid chirp@2.5", "droid beep@2.5", "robot beep@2.5", "r2",
         "sonar", "sonar ping@2.5", "ping@1.2", "pick up the phone@3", "hang up@2", "receiver",
         "~radio",
         "beep", "beeps", "beeping", "bleep", "blip", "blips", "computer", "computers",
@@ -426,6 +444,7 @@ LEXICON: dict[str, list[str]] = {
         "shoot laser", "shots fired@0.5",
     ],
     "steam_hiss": [
+        "door hiss@2.5", "doors hiss@2.5", "hatch hiss@2.5",
         "steam", "hiss", "hissing", "steam vent", "vent steam", "pressure release",
         "release pressure", "air release", "pneumatic", "hydraulic", "hydraulics", "airlock",
         "air lock", "decompress", "decompression", "kettle", "whistling kettle", "geyser",
@@ -433,6 +452,7 @@ LEXICON: dict[str, list[str]] = {
         "burning fuse", "sizzle", "sizzling", "hot iron", "quench", "steaming",
     ],
     "servo_whir": [
+        "jackhammer", "power drill", "nail gun", "sewing machine", "electric toothbrush", "hair dryer", "hairdryer", "garage door@2", "escalator", "3d printer",
         "servo", "servos", "whir", "whirr", "whirring", "motor whir", "robot", "robotic",
         "robot arm", "robotic arm", "mech", "mecha", "android", "cyborg", "drone whir",
         "camera", "camera shutter", "zoom lens", "shutter click", "turret", "turret turn",
@@ -486,6 +506,7 @@ LEXICON: dict[str, list[str]] = {
     ],
     # music
     "music_bed": [
+        "clarinet", "saxophone", "sax", "trombone", "xylophone", "marimba", "banjo", "harmonica", "ukulele", "mandolin", "sitar", "synthesizer pad@2", "tambourine", "glockenspiel", "celesta", "oboe", "bassoon", "french horn@2", "harpsichord",
         "radio play@2", "play jazz@2", "plays music@2", "music play@2", "soft jazz@2", "music plays@2",
         "music", "musical", "score", "soundtrack", "melody", "tune", "song", "theme",
         "background music", "ambient music", "orchestra", "orchestral", "strings", "violin",
@@ -825,7 +846,19 @@ sound sounds sounding noise noises heard hear hearing can't cannot
 """.split())
 
 
-STOPWORD_STEMS = frozenset(stems(" ".join(sorted(STOPWORDS))))
+# Particles make phrasal verbs ("power up", "pull away"): they count when they are in a phrase.
+STOPWORD_STEMS = frozenset(stems(" ".join(sorted(STOPWORDS - {"up", "down", "out", "off", "away", "over"}))))
+
+# Words that name the sound itself (mostly verbs) outrank the word for its source when they tie:
+# "a taxi honks" is a horn, "the crowd applauds" is applause.
+SOUND_WORDS = frozenset(stems(
+    "honk beep bark creak squeak slam clink clang clank shatter splinter crackle hiss whir buzz hum "
+    "rumble boom bang thud thump snap crunch splash drip trickle patter chirp tweet hoot croak growl "
+    "moo neigh purr meow cough sneeze scream shriek grunt gasp pant whisper murmur chatter "
+    "cheer applaud clap tick jingle jangle rattle screech squeal skid whoosh zap ping blare whistle "
+    "sizzle fizz gurgle babble yelp yip caw quack clop bleat chime toll knock rustle swish twang "
+    "thunk snarl sob wheeze squelch gallop clatter"))
+SOUND_WORD_BONUS = 0.15
 
 
 def _parse_entry(entry: str) -> tuple[tuple[str, ...], float]:
@@ -840,6 +873,8 @@ def _parse_entry(entry: str) -> tuple[tuple[str, ...], float]:
     if weight is None:  # stop words must be present but do not score ("rain on roof" scores 2)
         content = [t for t in toks if t not in STOPWORD_STEMS] or list(toks)
         weight = float(len(content)) * (0.5 if weak else 1.0)
+        if not weak and len(content) == 1 and content[0] in SOUND_WORDS:
+            weight += SOUND_WORD_BONUS
     return toks, weight
 
 
@@ -893,3 +928,13 @@ def _stem_set(words_: list[str]) -> list[tuple[str, ...]]:
 def stemmed_words(name: str) -> tuple[tuple[str, ...], ...]:
     """Stemmed phrase lists for the word tables above, by table name."""
     return tuple(_stem_set(globals()[name]))
+
+
+@lru_cache(maxsize=1)
+def class_vocabulary() -> dict[str, frozenset[str]]:
+    """Every content stem each class's phrases use (for context: "cicadas buzz" - buzz is an
+    insect word too)."""
+    out: dict[str, set[str]] = {}
+    for e in compiled():
+        out.setdefault(e.sound_class, set()).update(t for t in e.tokens if t not in STOPWORD_STEMS)
+    return {k: frozenset(v) for k, v in out.items()}

@@ -19,20 +19,25 @@ their ambience carries them.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import math
+import os
 import random
 import re
+import threading
 from dataclasses import dataclass, field
-from typing import Callable
+from functools import lru_cache
 
 from .. import sound_classes
 from ..bridge import stable_hash
-from ..plan import EMOTIONS, SCENES, GameState, Layer, Notice, SoundEvent
+from ..plan import EMOTIONS, SCENES, GameState, Notice, SoundEvent
 from . import lexicon as lx
 from .base import Decomposition, Planner
 from .text import NUMBER_RE, normalize, parse_number, seconds_of, stem, stems, words
 
 SEQ, THEN, OVERLAP, TRANSITION = "seq", "then", "overlap", "transition"
+_EMBED_LOCK = threading.Lock()
 
 UNIT_RE = r"(?:seconds?|secs?|s|minutes?|mins?|ms|milliseconds?)"
 _TOTAL_PATTERNS = [
@@ -114,6 +119,7 @@ _MODIFIER_ONLY = {stem(w) for w in (lx.SOFT_WORDS + lx.LOUD_WORDS + lx.LOUDER_WO
                                        "louder", "closer", "nearer", "getting", "gets", "get", "becoming"])}
 
 MIN_EVENT_S = 0.2
+MAX_TEXT_CHARS = 20_000
 MAX_ITEMS = 128  # sounds per narrative (repeats included up to 12 each)
 BED_TRANSITION_S = 5.0  # how long a bed plays before "grows into" hands over to the next one
 STRONG_EMOTIONS = ("tense", "horror", "mystery", "triumphant", "sad")
@@ -126,6 +132,7 @@ class Clause:
     sentence: int = 0
     gap_s: float = 0.0  # extra silence before this clause
     context: bool = False  # a scene prefix: sets scene, mood, environment beds; no one-shots
+    connector: str = ""  # the words that joined it to the previous clause ("and", "then", ",")
 
     @property
     def stems(self) -> list[str]:
@@ -195,15 +202,18 @@ def split_clauses(sentence: str, index: int) -> list[Clause]:
     clauses: list[Clause] = []
     pos, rel = 0, SEQ
     pending_after: list[int] = []
+    conn = ""
     for s, e, r in spans + [(len(sentence), len(sentence), SEQ)]:
         piece = sentence[pos:s]
         if piece.strip(" ,"):
-            clauses.append(Clause(piece.strip(" ,"), rel, index))
+            clauses.append(Clause(piece.strip(" ,"), rel, index, connector=conn))
+            conn = sentence[s:e].strip(" ,").lower()
             if rel == "after":
                 pending_after.append(len(clauses) - 1)
             rel = r
         elif r != SEQ or rel == SEQ:
             rel = _stronger(rel, r)
+            conn = (conn + " " + sentence[s:e].strip(" ,").lower()).strip()
         pos = e
     if clauses and clauses[0].relation == "after":
         clauses[0].relation = THEN
@@ -267,7 +277,10 @@ def match_classes(stem_list: list[str]) -> list[Match]:
             if not set(e.tokens) <= tokens:
                 bonus += 0.3 * e.weight
                 tokens.update(e.tokens)
-        out.append(Match(cls, m.score + min(bonus, 0.9), m.position, frozenset(tokens)))
+        # Context: other words of the clause that this class's phrases also use.
+        vocab = lx.class_vocabulary().get(cls, frozenset())
+        context = sum(0.2 for t in present if t not in tokens and t in vocab and t not in lx.STOPWORD_STEMS)
+        out.append(Match(cls, m.score + min(bonus, 0.9) + min(context, 0.6), m.position, frozenset(tokens)))
     out.sort(key=lambda m: (-m.score, m.position, m.sound_class))
     return out
 
@@ -282,14 +295,20 @@ def _contains_phrase(stem_list: list[str], phrase: tuple[str, ...]) -> int:
 
 
 def _has_any(stem_list: list[str], table: str) -> bool:
+    """Whether a phrase of the named lexicon word table occurs in the clause."""
     return any(_contains_phrase(stem_list, p) >= 0 for p in lx.stemmed_words(table))
+
+
+@lru_cache(maxsize=64)
+def _stemmed_phrases(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(stems(p)) for p in phrases)
 
 
 def _first_of(stem_list: list[str], table: dict[str, list[str]]) -> tuple[str, int] | None:
     best = None
     for key, phrases in table.items():
-        for p in phrases:
-            i = _contains_phrase(stem_list, tuple(stems(p)))
+        for ph in _stemmed_phrases(tuple(phrases)):
+            i = _contains_phrase(stem_list, ph)
             if i >= 0 and (best is None or i < best[1]):
                 best = (key, i)
     return best
@@ -301,8 +320,9 @@ def detect_emotion(prefix_stems: list[str], body_stems: list[str]) -> tuple[str,
     first: dict[str, int] = {}
     for weight_mult, st, offset in ((2.0, prefix_stems, 0), (1.0, body_stems, 10_000)):
         for emo, (explicit, situational) in lx.EMOTION_WORDS.items():
-            for w, base in [(x, 2.0) for x in explicit] + [(x, 1.0) for x in situational]:
-                i = _contains_phrase(st, tuple(stems(w)))
+            for ph, base in ([(x, 2.0) for x in _stemmed_phrases(tuple(explicit))]
+                             + [(x, 1.0) for x in _stemmed_phrases(tuple(situational))]):
+                i = _contains_phrase(st, ph)
                 if i >= 0:
                     scores[emo] = scores.get(emo, 0.0) + base * weight_mult
                     first[emo] = min(first.get(emo, 1 << 30), offset + i)
@@ -325,8 +345,9 @@ def detect_environments(stem_list: list[str]) -> list[tuple[str, str]]:
     out = []
     for kind, table, aliases in (("weather", lx.WEATHER, lx.WEATHER_ALIASES),
                                  ("location", lx.LOCATION, lx.LOCATION_ALIASES)):
-        for name in list(table) + list(aliases):
-            if _contains_phrase(stem_list, tuple(stems(name.replace("_", " ")))) >= 0:
+        names = tuple(list(table) + list(aliases))
+        for name, ph in zip(names, _stemmed_phrases(tuple(n.replace("_", " ") for n in names))):
+            if _contains_phrase(stem_list, ph) >= 0:
                 key = aliases.get(name, name)
                 if key in table and (kind, key) not in out:
                     out.append((kind, key))
@@ -355,6 +376,26 @@ def surface_class(value: str) -> str | None:
     return name if name in sound_classes.BY_NAME else None
 
 
+@lru_cache(maxsize=1)
+def _context_words() -> frozenset[str]:
+    known = set()
+    for table in (lx.SCENE_WORDS,):
+        for ps in table.values():
+            for p in ps:
+                known.update(stems(p))
+    for explicit, situational in lx.EMOTION_WORDS.values():
+        for p in explicit + situational:
+            known.update(stems(p))
+    for w in ("night", "day", "dusk", "dawn", "evening", "morning", "midnight", "noon", "afternoon",
+              "fall", "falls", "come", "comes", "arrive", "arrives", "scene", "moment", "time",
+              "late", "early", "old", "dark", "darkness", "light", "empty", "abandoned", "deserted",
+              "everything", "everyone", "nobody", "player", "hero", "enter", "enters", "exit", "exits",
+              "total", "complete", "utter", "pitch", "black", "blackness", "gloom", "fills", "air",
+              "look", "looks", "see", "sees", "open", "opens", "wait", "waits", "stand", "stands"):
+        known.add(stem(w))
+    return frozenset(known)
+
+
 _SCENE_SURFACE = {"cave": "footsteps_stone", "hall": "footsteps_stone", "small_room": "footsteps_wood",
                   "forest": "footsteps_gravel", "underwater": "footsteps_water", "open_air": "footsteps_stone"}
 
@@ -368,8 +409,13 @@ class RulePlanner(Planner):
 
     name = "rules"
 
-    def __init__(self, use_embeddings: bool | None = False, embed_threshold: float = 0.35):
-        # None: use the embedding extra when it imports; True: require it; False: never.
+    def __init__(self, use_embeddings: bool | None = None, embed_threshold: float = 0.4):
+        # None: use the embedding extra when it is installed (SOUNDWEAVER_EMBEDDINGS=off|on overrides
+        # the auto-detection); True: require it; False: never.
+        if use_embeddings is None:
+            env = os.environ.get("SOUNDWEAVER_EMBEDDINGS", "").strip().lower()
+            use_embeddings = {"0": False, "off": False, "false": False, "no": False,
+                              "1": True, "on": True, "true": True, "yes": True}.get(env)
         self._use_embeddings = use_embeddings
         self._embed_threshold = embed_threshold
         self._mapper = None
@@ -379,20 +425,28 @@ class RulePlanner(Planner):
     def _embedder(self):
         if self._use_embeddings is False:
             return None
-        if not self._mapper_tried:
-            self._mapper_tried = True
-            try:
-                from .embed import EmbeddingMapper
-                self._mapper = EmbeddingMapper()
-            except Exception:  # the extra is optional: missing package or weights
-                if self._use_embeddings:
-                    raise
-                self._mapper = None
+        with _EMBED_LOCK:
+            if not self._mapper_tried:
+                self._mapper_tried = True
+                try:
+                    from .embed import EmbeddingMapper, available
+                    if self._use_embeddings is None and not available():
+                        raise ImportError("embed extra not installed")
+                    self._mapper = EmbeddingMapper()
+                except Exception:  # the extra is optional: missing package or weights
+                    if self._use_embeddings:
+                        raise
+                    self._mapper = None
         return self._mapper
 
     @property
     def uses_embeddings(self) -> bool:
         return self._embedder() is not None
+
+    def warm_up(self) -> bool:
+        """Load the embedding model now (it loads lazily on the first phrase the lexicon misses,
+        which takes seconds); True when mapping by meaning is available."""
+        return self.uses_embeddings
 
     # -- main entry ---------------------------------------------------------------------------
     def decompose(self, text: str, state: GameState | None = None, seed: int = 0) -> Decomposition:
@@ -405,6 +459,10 @@ class RulePlanner(Planner):
     def _decompose(self, text: str, state: GameState, seed: int) -> Decomposition:
         raw = normalize(text if isinstance(text, str) else str(text or ""))
         notices: list[Notice] = []
+        if len(raw) > MAX_TEXT_CHARS:
+            notices.append(Notice("narrative_truncated", f"the narrative has {len(raw)} characters; planned the "
+                                  f"first {MAX_TEXT_CHARS}", "warning"))
+            raw = raw[:MAX_TEXT_CHARS]
         if not raw or not words(raw):
             return Decomposition([], notices=[Notice("empty_narrative", "the narrative is empty: nothing to plan",
                                                      "info")])
@@ -440,15 +498,16 @@ class RulePlanner(Planner):
 
         clauses: list[Clause] = []
         for i, sentence in enumerate(split_sentences(body)):
-            sent_clauses = split_clauses(sentence, i)
-            if sent_clauses and i > 0 and sent_clauses[0].relation == SEQ:
-                sent_clauses[0].relation = SEQ
-            clauses.extend(sent_clauses)
+            clauses.extend(split_clauses(sentence, i))
         rng = random.Random(stable_hash("decompose", seed, raw))
         items = self._resolve(clauses, prefix, scene, emotion, state, body_stems, notices, envs)
 
         # Implied music (see module doc).
-        tension = float(state.parameters.get("tension", 0.0) or 0.0)
+        try:
+            tension = float(state.parameters.get("tension", 0.0) or 0.0)
+        except (TypeError, ValueError):
+            tension = 0.0
+        tension = min(1.0, max(0.0, tension)) if math.isfinite(tension) else 0.0
         asks_music = any(it.sound_class == "music_bed" for it in items)
         strong = emotion in STRONG_EMOTIONS and emo_strength >= 2.0
         if not asks_music and (strong or tension >= 0.6):
@@ -490,13 +549,14 @@ class RulePlanner(Planner):
                     pm = _PAUSE_RE.search(text)
                     size = (pm.group("size") or "").lower() if pm else ""
                     gap += {"short": 0.6, "brief": 0.6, "little": 0.8, "long": 3.0}.get(size, 1.5)
-                elif content and (st[0] in _PREPOSITIONS or clause is clauses[0]
-                                  or clause.sentence != (last_primary.clause.sentence if last_primary else -1)):
+                elif self._has_modifier(st) and (
+                        st[0] in _PREPOSITIONS or clause is clauses[0]
+                        or clause.sentence != (last_primary.clause.sentence if last_primary else -1)):
                     forward_mods.append(text)  # "Then, from far off, church bells": for the next sound
-                elif content and last_primary is not None:  # "growing louder", "far away"
+                elif self._has_modifier(st) and last_primary is not None:  # "growing louder", "far away"
                     self._apply_modifiers(last_primary, st, text, modify_only=True)
                 pending_gap += gap
-                if clause.relation in (THEN, TRANSITION) or gap:
+                if clause.relation in (THEN, TRANSITION) or gap or (st and st[0] in ("then", "final", "later")):
                     pending_rel = THEN
                 continue
             matches = match_classes(st)
@@ -517,21 +577,35 @@ class RulePlanner(Planner):
                 for mt in forward_mods:
                     self._apply_modifiers(item, stems(mt), mt, modify_only=True)
                 forward_mods = []
-            if pending_gap or gap:
-                item.clause = Clause(clause.text, pending_rel or clause.relation if clause.relation == SEQ else
-                                     clause.relation, clause.sentence, pending_gap + gap)
-            elif pending_rel and clause.relation == SEQ:
-                item.clause = Clause(clause.text, pending_rel, clause.sentence)
+            # A gap or a "then" carried over from a clause that made no sound ("..., silence, then ...").
+            relation = (pending_rel or clause.relation) if clause.relation == SEQ else clause.relation
+            if pending_gap or gap or relation != clause.relation:
+                item.clause = dataclasses.replace(clause, relation=relation, gap_s=pending_gap + gap)
             pending_gap, pending_rel = 0.0, None
             # Same sound continued by an overlap word ("a door opens with a creak", "servos whine with
             # every step"): merge into the sound it accompanies.
             if item.clause.relation == OVERLAP:
+                few_words = len([w for w in content if w not in _MODIFIER_ONLY]) <= 2
                 same = next((it for it in reversed(items) if it.sound_class == item.sound_class
-                             and it.clause.sentence == clause.sentence), None)
+                             and it.clause.sentence == clause.sentence), None) if few_words else None
+                prev = items[-1] if items else None
+                if same is None and prev is not None and prev.clause.sentence == clause.sentence and not prev.bed:
+                    # "a train pulls in with a long whistle": a word of the train's own sound
+                    vocab = lx.class_vocabulary().get(prev.sound_class, frozenset())
+                    words_ = set(primary.tokens) - lx.STOPWORD_STEMS
+                    if words_ and words_ <= vocab:
+                        same = prev
                 if same is not None:
                     if len(same.caption) < 120:
                         same.caption = f"{same.caption} {self._connector_word(clause)} {text}".strip()
                     continue
+            # "a chain swings and clanks": one sound described by two verbs.
+            if (items and clause.connector == "and" and items[-1].sound_class == item.sound_class
+                    and items[-1].clause.sentence == clause.sentence and len(content) <= 2 and not item.bed
+                    and words(text)[:1] not in (["the"], ["a"], ["an"], ["his"], ["her"], ["its"], ["their"],
+                                                ["another"], ["some"], ["my"], ["your"], ["our"])):
+                items[-1].caption = f"{items[-1].caption} and {text}".strip()
+                continue
             # The same bed named twice ("a log fire pops and crackles"): one bed.
             if item.bed and not item.clause.relation == TRANSITION:
                 same = next((it for it in items if it.bed and it.sound_class == item.sound_class), None)
@@ -577,6 +651,12 @@ class RulePlanner(Planner):
         return items
 
     @staticmethod
+    def _has_modifier(st: list[str]) -> bool:
+        return any(_has_any(st, t) for t in ("SOFT_WORDS", "LOUD_WORDS", "LOUDER_WORDS", "SOFTER_WORDS",
+                                              "DISTANT_WORDS", "OCCLUDED_WORDS", "NEAR_WORDS", "LONG_WORDS",
+                                              "SHORT_WORDS"))
+
+    @staticmethod
     def _connector_word(clause: Clause) -> str:
         return {OVERLAP: "with", TRANSITION: "into"}.get(clause.relation, "and")
 
@@ -589,20 +669,7 @@ class RulePlanner(Planner):
     @staticmethod
     def _context_only(content: list[str]) -> bool:
         """Clauses that only set the scene ("night falls", "in the old mansion")."""
-        known = set()
-        for table in (lx.SCENE_WORDS,):
-            for ps in table.values():
-                for p in ps:
-                    known.update(stems(p))
-        for explicit, situational in lx.EMOTION_WORDS.values():
-            for p in explicit + situational:
-                known.update(stems(p))
-        for w in ("night", "day", "dusk", "dawn", "evening", "morning", "midnight", "noon", "afternoon",
-                  "fall", "falls", "come", "comes", "arrive", "arrives", "scene", "moment", "time",
-                  "late", "early", "old", "dark", "darkness", "light", "empty", "abandoned", "deserted",
-                  "everything", "everyone", "nobody", "player", "hero", "enter", "enters", "exit", "exits",
-                  "look", "looks", "see", "sees", "open", "opens", "wait", "waits", "stand", "stands"):
-            known.add(stem(w))
+        known = _context_words()
         return all(s in known or s in _MODIFIER_ONLY for s in content)
 
     def _fallback(self, text: str, st: list[str], notices: list[Notice]) -> list[Match]:
@@ -704,7 +771,7 @@ class RulePlanner(Planner):
             item.variant = "run"
         if not modify_only:
             for emo, (explicit, _situational) in lx.EMOTION_WORDS.items():
-                if any(_contains_phrase(st, tuple(stems(w))) >= 0 for w in explicit):
+                if any(_contains_phrase(st, ph) >= 0 for ph in _stemmed_phrases(tuple(explicit))):
                     item.emotion = emo
                     break
             item.start_verb = any(s in _START_VERBS for s in st)
@@ -757,12 +824,9 @@ class RulePlanner(Planner):
             dur = it.duration_s if it.duration_s else sc.default_duration_s * it.duration_scale
             dur = max(MIN_EVENT_S, dur)
             if rel == OVERLAP and prev is not None and not first_content:
-                anchor = prev_start if not (prev.bed and prev_start == 0.0) else max(seq_cursor - 0.0, lead_in)
-                if prev.bed and prev_start == 0.0:
-                    anchor = prev_start if first_content else min(seq_cursor, then_cursor)
-                start = max(anchor, 0.0) + rng.uniform(0.1, 0.4) + gap
-                if prev.bed and prev_start == 0.0:
-                    start = max(start, lead_in)
+                # overlap the previous sound; after a bed laid at 0, overlap where the sequence stands
+                anchor = min(seq_cursor, then_cursor) if (prev.bed and prev_start == 0.0) else prev_start
+                start = max(anchor, lead_in if prev.bed else 0.0) + rng.uniform(0.1, 0.4) + gap
             elif rel == TRANSITION and prev is not None and prev.events and not prev.bed:
                 p = prev.events[-1]
                 start = max(p.start_s + 0.3, p.end_s - min(0.5, p.duration_s * 0.3)) + gap

@@ -18,6 +18,7 @@ Rules the server relies on:
 """
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
@@ -29,11 +30,12 @@ from . import lexicon as lx
 from .base import Decomposition, PlanChange, Planner, Timeline
 
 BED_CROSSFADE_S = 1.0
-RENDER_MARGIN_S = 0.05
+RENDER_MARGIN_S = 0.0  # cue events start at the first unmixed frame; the session waits for their render
 KEEP_PLAYED_S = 30.0
 BED_SEGMENT_S = (8.0, 16.0)
 MUSIC_SEGMENT_S = 8.0
 MAX_RECURRING_PER_EXTEND = 64
+MAX_CUE_AHEAD_S = 3600.0  # a cue's at_s further ahead than this is pulled in
 
 _BED_GROUP = {"rain_light": "rain", "rain_heavy": "rain", "wind_gusts": "wind", "wind_howling": "wind",
               "campfire": "fire", "blaze": "fire"}
@@ -123,7 +125,8 @@ class RuleTimeline(Timeline):
         ev.state = EventState.SCHEDULED
         if ev.scene not in SCENES:
             ev.scene = self.scene
-        factor = cv.evaluate(self.curves, self.state.parameters, f"{ev.layer.value}.intensity")
+        factor = (None if ev.layer is Layer.MUSIC  # music.intensity sets the bed's level (see curves)
+                  else cv.evaluate(self.curves, self.state.parameters, f"{ev.layer.value}.intensity"))
         if factor is not None:
             ev.intensity = min(1.0, max(0.0, ev.intensity * factor))
         self._events[ev.id] = ev
@@ -143,7 +146,11 @@ class RuleTimeline(Timeline):
         return self._cancel_where(lambda e: self._owner.get(e.id) == key, from_s)
 
     def _set_now(self, now_s: float) -> float:
-        now = max(self.now_s, float(now_s))
+        try:
+            t = float(now_s)
+        except (TypeError, ValueError):
+            t = self.now_s
+        now = max(self.now_s, t) if math.isfinite(t) else self.now_s
         self.now_s = now
         for ev in list(self._events.values()):
             if ev.end_s <= now and ev.state != EventState.CANCELLED:
@@ -165,14 +172,16 @@ class RuleTimeline(Timeline):
 
     def _extend_track(self, tr: _Track, until: float) -> list[SoundEvent]:
         out = []
+        if tr.end_s < self.now_s:  # the stream jumped past the last segment: restart the bed at now
+            tr.end_s, tr.segments = self.now_s, 0
         while tr.end_s < until:
-            start = tr.end_s - BED_CROSSFADE_S if tr.segments else tr.end_s
+            start = max(tr.end_s - BED_CROSSFADE_S if tr.segments else tr.end_s, self.now_s)
             if tr.sound_class == "music_bed":
                 length = MUSIC_SEGMENT_S
             else:
                 length = self._rng("bed", tr.key, tr.segments).uniform(*BED_SEGMENT_S)
             ev = SoundEvent(id="", caption=tr.caption, sound_class=tr.sound_class,
-                            layer=sound_classes.get(tr.sound_class).layer, start_s=round(start, 4),
+                            layer=sound_classes.get(tr.sound_class).layer, start_s=start,
                             duration_s=round(length, 4), emotion=tr.emotion, scene=tr.scene or self.scene,
                             intensity=tr.intensity, distance=tr.distance)
             out.append(self._add(ev))
@@ -187,13 +196,16 @@ class RuleTimeline(Timeline):
 
     def _extend_recurrer(self, rc: _Recurrer, until: float) -> list[SoundEvent]:
         out = []
+        if rc.next_s < self.now_s:  # the stream jumped ahead: keep the rhythm, skip the past
+            lo, hi = rc.spec.every_s
+            rc.next_s += math.ceil((self.now_s - rc.next_s) / max(0.2, (lo + hi) / 2.0)) * max(0.2, (lo + hi) / 2.0)
         while rc.next_s < until and len(out) < MAX_RECURRING_PER_EXTEND:
             rng = self._rng("rec", rc.key, rc.count)
             spec = rc.spec
             sc = sound_classes.get(spec.sound_class)
             dur = spec.duration_s or sc.default_duration_s
             ev = SoundEvent(id="", caption=spec.caption, sound_class=spec.sound_class, layer=sc.layer,
-                            start_s=round(rc.next_s, 4), duration_s=dur, emotion=self.emotion, scene=self.scene,
+                            start_s=rc.next_s, duration_s=dur, emotion=self.emotion, scene=self.scene,
                             intensity=round(rng.uniform(*spec.intensity), 3),
                             distance=round(rng.uniform(*spec.distance), 3))
             out.append(self._add(ev))
@@ -294,24 +306,34 @@ class RuleTimeline(Timeline):
         self.revision += 1
         return PlanChange(self.revision, "extend", added=added)
 
-    def apply_cue(self, cue: Cue, now_s: float) -> PlanChange:
+    def prepare_cue(self, cue: Cue) -> tuple[str, GameState, int] | str:
+        """What the planner needs for a cue: (text, game state, seed), or why the cue is rejected.
+        Split from ``apply_cue`` so a slow planner (the LLM) can decompose off the event loop."""
+        text = cue.text
+        if cue.script:
+            if self.cue_sheet is None:
+                return f"cue names script {cue.script!r} but no cue sheet is loaded"
+            try:
+                text = self.cue_sheet.expand(cue, self.state)
+            except KeyError as exc:
+                return str(exc.args[0]) if exc.args else str(exc)
+        self._cue_counter += 1
+        pstate = self.cue_sheet.resolve_state(self.state) if self.cue_sheet is not None else self.state
+        return text, pstate, stable_hash(self.seed, "cue", cue.cue_id or self._cue_counter)
+
+    def apply_cue(self, cue: Cue, now_s: float, decomposition: Decomposition | None = None) -> PlanChange:
         if not self._started:
             self.start(now_s)
         now = self._set_now(now_s)
         notices: list[Notice] = []
-        text = cue.text
-        if cue.script:
-            if self.cue_sheet is None:
-                return self._reject(cue, f"cue names script {cue.script!r} but no cue sheet is loaded")
-            try:
-                text = self.cue_sheet.expand(cue, self.state)
-            except KeyError as exc:
-                return self._reject(cue, str(exc.args[0]) if exc.args else str(exc))
-        t0 = max(now + RENDER_MARGIN_S, float(cue.at_s) if cue.at_s is not None else 0.0)
-        self._cue_counter += 1
-        pstate = self.cue_sheet.resolve_state(self.state) if self.cue_sheet is not None else self.state
-        d: Decomposition = self.planner.decompose(text, pstate,
-                                                  stable_hash(self.seed, "cue", cue.cue_id or self._cue_counter))
+        d = decomposition
+        if d is None:
+            prepared = self.prepare_cue(cue)
+            if isinstance(prepared, str):
+                return self._reject(cue, prepared)
+            d = self.planner.decompose(*prepared)
+        at = float(cue.at_s) if cue.at_s is not None and math.isfinite(float(cue.at_s)) else 0.0
+        t0 = max(now + RENDER_MARGIN_S, min(at, now + MAX_CUE_AHEAD_S))
         notices += [Notice(n.code, n.message, n.level, cue.cue_id) for n in d.notices]
         added: list[SoundEvent] = []
         cancelled: list[SoundEvent] = []
@@ -355,7 +377,7 @@ class RuleTimeline(Timeline):
         for e in sorted(d.events, key=lambda e: e.start_s):
             if any(e is x for x in drop):
                 continue
-            ev = e.replace(start_s=round(t0 + e.start_s, 4), cue_id=cue.cue_id, scene=e.scene or self.scene)
+            ev = e.replace(start_s=t0 + e.start_s, cue_id=cue.cue_id, scene=e.scene or self.scene)
             if any(e is x for x in spanning):
                 key = f"cue:{bed_group(e.sound_class)}"
                 if any(t.sound_class == e.sound_class and t.source.startswith("state") for t in self._tracks.values()):
@@ -383,7 +405,7 @@ class RuleTimeline(Timeline):
             if self._rng("stinger", self._cue_counter).random() < p:
                 mood = self.emotion if self.emotion != "neutral" else "tense"
                 sc = sound_classes.get("music_stinger")
-                added.append(self._add(SoundEvent("", f"{mood} sting", "music_stinger", sc.layer, round(t0, 4),
+                added.append(self._add(SoundEvent("", f"{mood} sting", "music_stinger", sc.layer, t0,
                                                   sc.default_duration_s, mood, self.scene,
                                                   intensity=min(1.0, 0.5 + 0.5 * p), distance=0.2,
                                                   cue_id=cue.cue_id)))

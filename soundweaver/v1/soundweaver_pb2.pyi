@@ -230,7 +230,7 @@ class ServerMessage(_message.Message):
     def __init__(self, started: _Optional[_Union[SessionStarted, _Mapping]] = ..., audio: _Optional[_Union[AudioChunk, _Mapping]] = ..., plan: _Optional[_Union[PlanUpdate, _Mapping]] = ..., notice: _Optional[_Union[Notice, _Mapping]] = ...) -> None: ...
 
 class SessionStarted(_message.Message):
-    __slots__ = ("session_id", "format", "chunk_frames", "lookahead_ms", "engine", "start_frame", "resume_window_ms", "seed")
+    __slots__ = ("session_id", "format", "chunk_frames", "lookahead_ms", "engine", "start_frame", "resume_window_ms", "seed", "resume_buffer_ms")
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     FORMAT_FIELD_NUMBER: _ClassVar[int]
     CHUNK_FRAMES_FIELD_NUMBER: _ClassVar[int]
@@ -239,6 +239,7 @@ class SessionStarted(_message.Message):
     START_FRAME_FIELD_NUMBER: _ClassVar[int]
     RESUME_WINDOW_MS_FIELD_NUMBER: _ClassVar[int]
     SEED_FIELD_NUMBER: _ClassVar[int]
+    RESUME_BUFFER_MS_FIELD_NUMBER: _ClassVar[int]
     session_id: str
     format: AudioFormat
     chunk_frames: int
@@ -247,7 +248,8 @@ class SessionStarted(_message.Message):
     start_frame: int
     resume_window_ms: int
     seed: int
-    def __init__(self, session_id: _Optional[str] = ..., format: _Optional[_Union[AudioFormat, _Mapping]] = ..., chunk_frames: _Optional[int] = ..., lookahead_ms: _Optional[int] = ..., engine: _Optional[str] = ..., start_frame: _Optional[int] = ..., resume_window_ms: _Optional[int] = ..., seed: _Optional[int] = ...) -> None: ...
+    resume_buffer_ms: int
+    def __init__(self, session_id: _Optional[str] = ..., format: _Optional[_Union[AudioFormat, _Mapping]] = ..., chunk_frames: _Optional[int] = ..., lookahead_ms: _Optional[int] = ..., engine: _Optional[str] = ..., start_frame: _Optional[int] = ..., resume_window_ms: _Optional[int] = ..., seed: _Optional[int] = ..., resume_buffer_ms: _Optional[int] = ...) -> None: ...
 
 class AudioChunk(_message.Message):
     __slots__ = ("sequence", "start_frame", "frames", "plan_revision", "data")

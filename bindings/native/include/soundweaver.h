@@ -112,8 +112,12 @@ typedef struct sw_config {
   const char* engine;            /* "" / "procedural" / another engine the server lists */
   const char* scene;             /* initial scene acoustics ("" lets the planner decide) */
   const char* narrative;         /* optional opening narrative */
-  uint32_t connect_timeout_ms;   /* per connection attempt; 0: 5000 */
-  int32_t auto_reconnect;        /* 1 (default): reconnect and resume on a broken stream */
+  uint32_t connect_timeout_ms;   /* to connect and get SessionStarted: for the first start in
+                                    all (UNAVAILABLE is retried within it), then per resume
+                                    attempt; 0: 5000 */
+  int32_t auto_reconnect;        /* 1 (default): reconnect and resume on a broken stream; also
+                                    on a silent one (no message for max(2 s, 4 x lookahead)
+                                    while the buffer is empty: a half-open connection) */
   uint32_t reconnect_timeout_ms; /* give up resuming after this long; 0: the server's resume
                                     window as reported in SessionStarted (or 10000) */
   uint32_t event_queue_capacity; /* plan/notice events kept for polling; 0: 256 (oldest dropped) */
@@ -235,13 +239,16 @@ typedef struct sw_stats {
   uint64_t underrun_frames;      /* silence frames read() wrote during those episodes (including
                                     re-buffering up to prebuffer_ms) */
   uint64_t chunks_received;
-  uint64_t gap_frames;           /* frames missing between chunks (filled with silence) */
+  uint64_t gap_frames;           /* frames missing between chunks, filled with silence */
   uint64_t overlap_frames;       /* frames received twice and dropped */
   uint64_t overflow_frames;      /* frames dropped because the buffer was full (while ending) */
   uint64_t acks_sent;
   uint64_t reconnects;           /* successful resumes */
   uint64_t plan_revision;        /* latest PlanUpdate revision */
   uint64_t events_dropped;       /* plan/notice events dropped because nobody polled */
+  uint64_t gap_repairs;          /* resumes made to fetch frames the server skipped (a chunk
+                                    starting after the expected frame); a gap is only played
+                                    (gap_frames) if the repair brings the same gap again */
 } sw_stats;
 
 SW_API sw_result SW_CALL sw_client_get_stats(const sw_client* client, sw_stats* out_stats);
@@ -338,7 +345,9 @@ typedef struct sw_event {
 SW_API sw_result SW_CALL sw_client_poll_event(sw_client* client, sw_event* out_event);
 
 /* Called on the stream thread for every event, instead of queueing it for polling. Keep it
- * short and do not call sw_client_destroy from it. NULL restores polling. */
+ * short (audio is not read while it runs) and do not call sw_client_set_event_callback or
+ * sw_client_destroy from it. Once sw_client_set_event_callback returns, the previous callback is
+ * no longer running or called. NULL restores polling. */
 typedef void(SW_CALL* sw_event_callback)(const sw_event* event, void* user_data);
 SW_API sw_result SW_CALL sw_client_set_event_callback(sw_client* client, sw_event_callback callback,
                                                       void* user_data);

@@ -117,6 +117,12 @@ Result ClientConfig::FromC(const sw_config& c, ClientConfig* out) {
 
 Client::Client(ClientConfig config)
     : config_(std::move(config)), stub_(new StubHolder), events_(config_.event_queue_capacity) {
+  reset_channel();
+}
+
+// A fresh channel means a fresh connection (local subchannel pool): after a watchdog fired, the
+// old connection may look healthy to gRPC while nothing gets through it.
+void Client::reset_channel() {
   std::shared_ptr<grpc::ChannelCredentials> creds;
   if (config_.use_tls) {
     grpc::SslCredentialsOptions ssl;
@@ -307,6 +313,34 @@ uint64_t Client::played_frame() const {
   return ring ? base_frame_ + ring->total_read() : base_frame_;
 }
 
+int64_t Client::now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
+
+void Client::run_watchdog() {
+  const int64_t now = now_ns();
+  int fire = kWatchdogNone;
+  const int64_t start_deadline = start_deadline_ns_.load();
+  if (start_deadline != 0 && now > start_deadline) {
+    fire = kWatchdogStart;
+  } else if (state_.load() == SW_STATE_STREAMING && !ending_.load()) {
+    // Silence from the server is normal while the buffer is full (flow control waits for the
+    // game to play); it is a dead connection when the buffer has run dry as well.
+    const int64_t stall_ns = int64_t(std::max<uint32_t>(2000, 4 * format_lookahead_ms_.load())) * 1000000;
+    const int64_t last = last_rx_ns_.load();
+    FrameRing* ring = ring_.load(std::memory_order_acquire);
+    const size_t low = std::max<size_t>(1, chunk_frames_.load());
+    if (last != 0 && now - last > stall_ns && ring && ring->size() < low) fire = kWatchdogStall;
+  }
+  if (fire == kWatchdogNone) return;
+  std::lock_guard<std::mutex> lock(ctx_mutex_);
+  if (!ctx_) return;
+  start_deadline_ns_.store(0);
+  last_rx_ns_.store(0);
+  watchdog_fired_.store(fire);
+  ctx_->TryCancel();
+}
+
 void Client::writer_main() {
   const milliseconds interval(std::max<uint32_t>(1, config_.ack_interval_ms));
   uint64_t seen_generation = 0;
@@ -318,6 +352,9 @@ void Client::writer_main() {
       return stop_.load() || (stream_live_ && (!queue_.empty() || stream_generation_ != seen_generation));
     });
     if (stop_.load()) break;
+    lock.unlock();
+    run_watchdog();
+    lock.lock();
     if (!stream_live_) continue;
     const bool new_stream = stream_generation_ != seen_generation;
     seen_generation = stream_generation_;
@@ -421,6 +458,23 @@ void Client::reader_main() {
     if (r.ok()) r = run_stream(have_session, &started);
     if (stop_.load()) break;
     const bool dropped = drop_requested_.exchange(false);
+    const int watchdog = watchdog_fired_.exchange(kWatchdogNone);
+    if (watchdog == kWatchdogStart || watchdog == kWatchdogStall) reset_channel();
+    switch (watchdog) {
+      case kWatchdogStart:
+        r = Result::Error(SW_ERR_TIMEOUT, "no SessionStarted from " + config_.server + " within " +
+                                              std::to_string(config_.connect_timeout_ms) + " ms");
+        break;
+      case kWatchdogGap:
+        r = Result::Error(SW_ERR_SERVER, "the server skipped frames " + std::to_string(gap_from_) + ".." +
+                                             std::to_string(gap_to_) + "; resuming from " + std::to_string(gap_from_));
+        break;
+      case kWatchdogStall:
+        r = Result::Error(SW_ERR_TIMEOUT, "the stream went silent while the buffer ran dry (dead connection?)");
+        break;
+      default:
+        break;
+    }
     if (started) {
       have_session = true;
       attempt = 0;
@@ -488,6 +542,7 @@ Result Client::run_stream(bool resume, bool* started) {
     }
   } clear_ctx{this};
 
+  discard_audio_ = false;
   std::unique_ptr<Stream> stream = stub_->stub->Session(&ctx);
   pb::ServerMessage msg;
   auto finish = [&](const char* what) {
@@ -515,8 +570,15 @@ Result Client::run_stream(bool resume, bool* started) {
     start->set_scene(config_.scene);
     start->set_narrative(config_.narrative);
   }
-  if (!stream->Write(start_msg)) return finish(resume ? "resume" : "StartSession");
-  if (!stream->Read(&msg)) {
+  start_deadline_ns_.store(now_ns() + int64_t(config_.connect_timeout_ms) * 1000000);
+  if (!stream->Write(start_msg)) {
+    start_deadline_ns_.store(0);
+    return finish(resume ? "resume" : "StartSession");
+  }
+  const bool got_first = stream->Read(&msg);
+  start_deadline_ns_.store(0);
+  last_rx_ns_.store(now_ns());
+  if (!got_first) {
     Result r = FromStatus(stream->Finish(), resume ? "resume" : "StartSession");
     if (r.ok()) r = Result::Error(SW_ERR_SERVER, "the server closed the stream without SessionStarted");
     return r;
@@ -552,6 +614,7 @@ Result Client::run_stream(bool resume, bool* started) {
   }
 
   while (stream->Read(&msg)) {
+    last_rx_ns_.store(now_ns(), std::memory_order_relaxed);
     switch (msg.kind_case()) {
       case pb::ServerMessage::kAudio: handle_audio(msg.audio()); break;
       case pb::ServerMessage::kPlan: handle_plan(msg.plan()); break;
@@ -591,6 +654,8 @@ Result Client::handle_started(const pb::SessionStarted& st, bool resume) {
     format_.wire_encoding = enc;
     format_.start_frame = st.start_frame();
     format_.seed = st.seed();
+    format_lookahead_ms_.store(st.lookahead_ms());
+    chunk_frames_.store(st.chunk_frames());
     if (!st.session_id().empty()) session_id_ = st.session_id();
     base_frame_ = st.start_frame();
     next_frame_ = st.start_frame();
@@ -658,6 +723,7 @@ void Client::write_silence_into_ring(size_t frames) {
 }
 
 void Client::handle_audio(const pb::AudioChunk& chunk) {
+  if (discard_audio_) return;
   FrameRing* ring = ring_owner_.get();
   const unsigned ch = ring->channels();
   const size_t bps = format_.wire_encoding == SW_ENCODING_PCM_F32LE ? 4 : 2;
@@ -686,6 +752,20 @@ void Client::handle_audio(const pb::AudioChunk& chunk) {
   if (start < next_frame_) {
     skip = next_frame_ - start;
     overlap_frames_.fetch_add(skip, std::memory_order_relaxed);
+  } else if (start > next_frame_ && repaired_frame_ != next_frame_) {
+    // The server skipped frames it should still hold: resume from the first missing frame once
+    // rather than play a hole. (A second gap at the same frame is accepted below.)
+    repaired_frame_ = next_frame_;
+    gap_from_ = next_frame_;
+    gap_to_ = start;
+    gap_repairs_.fetch_add(1, std::memory_order_relaxed);
+    discard_audio_ = true;
+    std::lock_guard<std::mutex> lock(ctx_mutex_);
+    if (ctx_) {
+      watchdog_fired_.store(kWatchdogGap);
+      ctx_->TryCancel();
+    }
+    return;
   } else if (start > next_frame_) {
     uint64_t gap = start - next_frame_;
     gap_frames_.fetch_add(gap, std::memory_order_relaxed);
@@ -773,11 +853,7 @@ const sw_event* Client::poll(std::unique_ptr<Event>* holder) {
 }
 
 void Client::set_state(sw_state s, sw_result result, const std::string& message, uint64_t resume_frame) {
-  {
-    std::lock_guard<std::mutex> lock(state_mutex_);
-    state_.store(s, std::memory_order_release);
-  }
-  state_cv_.notify_all();
+  // The event first: whoever sees the new state (e.g. start() returning) finds its event queued.
   auto e = std::make_unique<Event>();
   e->type = SW_EVENT_CONNECTION;
   e->state = s;
@@ -785,6 +861,11 @@ void Client::set_state(sw_state s, sw_result result, const std::string& message,
   e->message = message;
   e->resume_frame = resume_frame;
   emit(std::move(e));
+  {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    state_.store(s, std::memory_order_release);
+  }
+  state_cv_.notify_all();
 }
 
 void Client::set_error(const Result& r) {
@@ -838,6 +919,7 @@ void Client::stats(sw_stats* out) const {
   s.reconnects = reconnects_.load(std::memory_order_relaxed);
   s.plan_revision = plan_revision_.load(std::memory_order_relaxed);
   s.events_dropped = events_.dropped();
+  s.gap_repairs = gap_repairs_.load(std::memory_order_relaxed);
   *out = s;
 }
 

@@ -107,6 +107,7 @@ class Client {
   struct Outgoing;  // a queued ClientMessage
 
   Result begin(uint32_t timeout_ms);
+  void reset_channel();  // reader thread (or constructor) only
   void reader_main();
   void writer_main();
   // One connection: start (or resume), read until the stream ends. Returns the stream's status.
@@ -135,6 +136,15 @@ class Client {
   std::atomic<bool> begun_{false};
   std::atomic<bool> ending_{false};
   std::atomic<bool> drop_requested_{false};
+  // Watchdog (checked by the writer thread every ack interval): a stream that does not answer
+  // StartSession within connect_timeout_ms, or that goes silent while the buffer runs dry (a
+  // half-open connection), is cancelled and handled as a broken stream.
+  enum Watchdog { kWatchdogNone = 0, kWatchdogStart = 1, kWatchdogStall = 2, kWatchdogGap = 3 };
+  std::atomic<int64_t> start_deadline_ns_{0};  // 0: not waiting for SessionStarted
+  std::atomic<int64_t> last_rx_ns_{0};         // last ServerMessage on the live stream
+  std::atomic<int> watchdog_fired_{kWatchdogNone};
+  void run_watchdog();
+  static int64_t now_ns();
   std::atomic<int> state_{SW_STATE_IDLE};
   std::thread reader_, writer_;
   mutable std::mutex state_mutex_;  // state changes, error, session info; with state_cv_
@@ -168,14 +178,18 @@ class Client {
   // Producer-only
   uint64_t next_frame_ = 0;        // first session frame not yet in the ring
   std::vector<float> scratch_;
+  bool discard_audio_ = false;      // a gap-repair resume is under way: ignore this stream's audio
+  uint64_t repaired_frame_ = UINT64_MAX;  // the frame a gap repair was last tried at
+  uint64_t gap_from_ = 0, gap_to_ = 0;
   // Audio-thread-only
   bool playing_ = false;
   bool has_played_ = false;
   // Counters (single writer each, read by stats)
   std::atomic<uint64_t> underruns_{0}, underrun_frames_{0};
   std::atomic<uint64_t> chunks_{0}, gap_frames_{0}, overlap_frames_{0}, overflow_frames_{0};
-  std::atomic<uint64_t> acks_{0}, reconnects_{0}, plan_revision_{0};
+  std::atomic<uint64_t> acks_{0}, reconnects_{0}, plan_revision_{0}, gap_repairs_{0};
   std::atomic<uint64_t> next_frame_shared_{0};
+  std::atomic<uint32_t> format_lookahead_ms_{0}, chunk_frames_{0};  // for the watchdog
 
   // Events
   EventQueue events_;

@@ -413,6 +413,9 @@ TEST(Live, ReconnectResumesWithoutGapOrRepeat) {
   EXPECT_EQ(s.overlap_frames, 0u) << "the server re-sent frames the client held";
   EXPECT_GE(s.reconnects, 2u);
   EXPECT_EQ(proxy.connections_cut(), 2);
+  ::testing::Test::RecordProperty("gap_repairs", static_cast<int>(s.gap_repairs));
+  if (s.gap_repairs) std::printf("[ note     ] the server skipped frames %llu time(s); repaired by resuming\n",
+                                 static_cast<unsigned long long>(s.gap_repairs));
 
   Polled p;
   Drain(c->c, &p);
@@ -424,6 +427,33 @@ TEST(Live, ReconnectResumesWithoutGapOrRepeat) {
   EXPECT_GE(reconnecting, 2u);
   EXPECT_GE(resumed, 2u);
   EXPECT_EQ(sw_client_end(c->c, "done", 15000), SW_OK) << sw_last_error();
+}
+
+// A half-open connection (the path goes silent, no RST): the client notices that audio stopped
+// while its buffer ran dry, drops the stream and resumes on a new connection.
+TEST(Live, SilentConnectionIsDetectedAndResumed) {
+  REQUIRE_SERVER();
+  swtest::TcpProxy proxy(g_server->port());
+  sw_config cfg = BaseConfig(proxy.address());
+  cfg.lookahead_ms = 200;
+  auto c = Start(cfg);
+  ASSERT_TRUE(c);
+  const sw_format f = c->format();
+  AudioPump pump(c->c, f.channels, f.sample_rate);
+  std::this_thread::sleep_for(700ms);
+  proxy.freeze();
+  ASSERT_TRUE(WaitFor([&] { return c->stats().reconnects >= 1; }, 30s))
+      << "state " << sw_state_string(sw_client_get_state(c->c));
+  const uint64_t received = c->stats().frames_received;
+  ASSERT_TRUE(WaitFor([&] { return c->stats().frames_received > received + f.sample_rate / 2; }, 30s));
+  pump.stop();
+  const sw_stats s = c->stats();
+  EXPECT_EQ(s.gap_frames, 0u);
+  EXPECT_EQ(s.overlap_frames, 0u);
+  EXPECT_GE(s.underruns, 1u);  // two seconds of silence before the watchdog fires
+  Polled p;
+  Drain(c->c, &p);
+  EXPECT_EQ(sw_client_get_state(c->c), SW_STATE_STREAMING);
 }
 
 // Content check of resume: emitted audio is immutable and the server keeps the last seconds of a

@@ -180,6 +180,12 @@ void TcpProxy::cut() {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }
 
+void TcpProxy::freeze() {
+  freeze_requests_.fetch_add(1);
+  if (wake_[1] >= 0) (void)!::write(wake_[1], "x", 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
 static void Reset(int fd) {
   linger lg{1, 0};  // close with RST, like a dropped network path
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
@@ -198,7 +204,9 @@ static bool WriteAll(int fd, const char* p, size_t n) {
 
 void TcpProxy::run() {
   std::map<int, int> peer;  // fd -> the other end
+  std::map<int, int> frozen;  // connections no longer forwarded (closed at exit)
   int cuts_done = 0;
+  int freezes_done = 0;
   std::vector<char> buf(1 << 16);
   while (!stop_.load()) {
     if (cut_requests_.load() > cuts_done) {
@@ -206,6 +214,11 @@ void TcpProxy::run() {
       peer.clear();
       cuts_done = cut_requests_.load();
       cut_count_.store(cuts_done);
+    }
+    if (freeze_requests_.load() > freezes_done) {
+      for (auto& kv : peer) frozen.insert(kv);
+      peer.clear();
+      freezes_done = freeze_requests_.load();
     }
     std::vector<pollfd> fds;
     fds.push_back({listen_fd_, POLLIN, 0});
@@ -255,6 +268,7 @@ void TcpProxy::run() {
     }
   }
   for (auto& kv : peer) ::close(kv.first);
+  for (auto& kv : frozen) ::close(kv.first);
 }
 
 }  // namespace swtest

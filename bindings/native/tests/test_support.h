@@ -49,6 +49,8 @@ class TcpProxy {
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   void cut();                 // reset all current connections (new ones are accepted)
+  void freeze();              // stop forwarding on current connections, keep them open
+                              // (a half-open path: no RST, no data); new ones work
   int connections_cut() const { return cut_count_.load(); }
 
  private:
@@ -60,6 +62,7 @@ class TcpProxy {
   std::atomic<bool> stop_{false};
   std::atomic<int> cut_requests_{0};
   std::atomic<int> cut_count_{0};
+  std::atomic<int> freeze_requests_{0};
   std::thread thread_;
 };
 

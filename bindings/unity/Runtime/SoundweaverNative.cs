@@ -126,6 +126,7 @@ namespace Soundweaver
             public ulong reconnects;
             public ulong plan_revision;
             public ulong events_dropped;
+            public ulong gap_repairs;
         }
 
         [StructLayout(LayoutKind.Sequential)]

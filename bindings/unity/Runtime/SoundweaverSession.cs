@@ -58,7 +58,7 @@ namespace Soundweaver
         public SessionState State;
         public ulong FramesReceived, FramesPlayed, PlayedFrame, BufferedFrames, BufferCapacityFrames;
         public ulong Underruns, UnderrunFrames, ChunksReceived, GapFrames, OverlapFrames, OverflowFrames;
-        public ulong AcksSent, Reconnects, PlanRevision, EventsDropped;
+        public ulong AcksSent, Reconnects, PlanRevision, EventsDropped, GapRepairs;
     }
 
     public enum Layer { Unspecified = 0, Ambience = 1, Foley = 2, Music = 3, Stinger = 4, Voice = 5 }
@@ -226,7 +226,7 @@ namespace Soundweaver
                 Underruns = s.underruns, UnderrunFrames = s.underrun_frames, ChunksReceived = s.chunks_received,
                 GapFrames = s.gap_frames, OverlapFrames = s.overlap_frames, OverflowFrames = s.overflow_frames,
                 AcksSent = s.acks_sent, Reconnects = s.reconnects, PlanRevision = s.plan_revision,
-                EventsDropped = s.events_dropped,
+                EventsDropped = s.events_dropped, GapRepairs = s.gap_repairs,
             };
         }
 
