@@ -16,11 +16,11 @@ def create_engine(name: str, **options) -> Engine:
             from .neural import NeuralEngine
         except ImportError as exc:
             raise ValueError(f"engine 'neural' needs the neural extra (pip install 'soundweaver[neural]'): {exc}") from exc
-        if not options.get("model"):
+        options = dict(options)
+        model = options.pop("model", None)
+        if not model:
             raise ValueError("engine 'neural' needs --model PATH (a diffusers Stable Audio Open folder)")
-        return NeuralEngine.from_pretrained(options["model"], runtime=options.get("runtime", "auto"),
-                                            device=options.get("device", "auto"),
-                                            cache_dir=options.get("cache_dir"))
+        return NeuralEngine.from_pretrained(model, **options)
     raise ValueError(f"unknown engine {name!r}; known engines: {', '.join(KNOWN)}")
 
 

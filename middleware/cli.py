@@ -49,12 +49,20 @@ def _add_format_args(p: argparse.ArgumentParser) -> None:
 
 
 # ---------------------------------------------------------------------------------------- serve
+def _engine_options(a) -> dict:
+    """Options for the default engine: the neural engine's model and runtime settings."""
+    if a.engine != "neural":
+        return {}
+    from .commands_neural import engine_options
+    return {"model": a.model, **engine_options(a)}
+
+
 def cmd_serve(a) -> int:
     from .config import Limits, ServerConfig
     from .server import serve
     config = ServerConfig(
         host=a.host, port=a.port, engine=a.engine,
-        engine_options={k: v for k, v in (("model", a.model), ("runtime", a.runtime), ("device", a.device)) if v},
+        engine_options=_engine_options(a),
         render_workers=a.workers, cues_file=a.cues, planner_model=a.planner_model,
         render_processes=not a.render_threads, embeddings=a.embeddings, planner_budget_s=a.planner_budget, resume_window_s=a.resume_window,
         shutdown_grace_s=a.grace, stall_timeout_s=a.stall_timeout,
@@ -245,9 +253,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=50051, help="0 picks a free port (printed at start)")
     p.add_argument("--engine", default="procedural", help="default engine: procedural | neural")
-    p.add_argument("--model", help="model folder for --engine neural")
-    p.add_argument("--runtime", help="neural runtime: eager | cuda_graphs | onnx | tensorrt (default: fastest)")
-    p.add_argument("--device", help="neural device: cpu | cuda (default: auto)")
     p.add_argument("--cues", help="designer cue sheet (TOML), reloaded on change")
     p.add_argument("--planner-model", help="local Hugging Face causal LM folder for the LLM planner")
     p.add_argument("--planner-budget", type=float, default=1.5,
@@ -270,6 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tls-client-ca", help="CA (PEM) that client certificates must chain to: mutual TLS")
     p.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port (0: any)")
     p.add_argument("--transport-baseline", action="store_true", help=argparse.SUPPRESS)
+    from .commands_neural import add_neural_options
+    add_neural_options(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("plan", help="narrative -> planned events (no audio)")

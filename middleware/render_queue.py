@@ -11,6 +11,7 @@ import asyncio
 import heapq
 import itertools
 import multiprocessing
+import os
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -31,8 +32,12 @@ class _Job:
 _WORKER_ENGINE: Engine | None = None
 
 
+WORKER_NICENESS = 10  # rendering ahead yields the CPU to the just-in-time mixing loop
+
+
 def _init_worker(name: str, options: dict) -> None:
     global _WORKER_ENGINE
+    os.nice(WORKER_NICENESS)
     from ..engines.registry import create_engine
     _WORKER_ENGINE = create_engine(name, **options)
 

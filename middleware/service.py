@@ -130,6 +130,9 @@ class SessionManager:
     def end(self, session: LiveSession) -> None:
         session.close()
         self.sessions.pop(session.id, None)
+        engine = self.queues[session.engine].engine
+        if hasattr(engine, "forget_session"):  # per-session residual state (latent tails)
+            asyncio.get_running_loop().run_in_executor(None, engine.forget_session, session.id)
 
     def reap(self, now: float) -> int:
         """End detached sessions whose resume window has passed; returns how many."""
@@ -216,7 +219,11 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
             self.queues[name] = RenderQueue(engine, executor, self.config.render_workers, self.metrics,
                                             self.config.render_timeout_s)
         self.manager = SessionManager(self.config, self.planner, self.queues, self.metrics, self.cue_sheets)
-        await asyncio.get_running_loop().run_in_executor(self.executor, warm_up, self.planner)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.executor, warm_up, self.planner)
+        for engine in self.engines.values():  # compile shapes (CUDA graphs) before the first session
+            if hasattr(engine, "warmup"):
+                await loop.run_in_executor(self.executor, engine.warmup)
         self._reaper = asyncio.create_task(self._reap_forever())
 
     async def drain(self, grace_s: float) -> None:

@@ -24,6 +24,7 @@ from soundweaver.models.bridge import session_context  # noqa: E402
 from soundweaver.models.decoders.random_model import save_model  # noqa: E402
 from soundweaver.models.plan import Layer, SoundEvent  # noqa: E402
 
+pytestmark = pytest.mark.neural
 STEPS = 6
 HAS_ORT = "onnx" in available_runtimes()
 CUDA = torch.cuda.is_available()
@@ -221,3 +222,202 @@ def test_tensorrt_matches_eager_on_gpu(model_dir, cache_dir):
     err = rel(trt_engine.render(reqs)[0].samples, eager_gpu.render(reqs)[0].samples)
     assert err < 5e-2  # fp16 plans against the fp16 eager reference
     assert any(r.path.suffix == ".plan" for r in trt_engine.runtime.records)
+
+
+# --- TensorRT build and execution calls, against a stand-in for the tensorrt module ----------------
+# TensorRT cannot be installed here; this checks what the runtime asks of its documented Python API
+# (network flags, parser, profile shapes against the exported ONNX inputs, plan caching, IO-tensor
+# execution calls), not TensorRT itself.
+
+class _FakeTensorRT:
+    __version__ = "10.99.0"
+
+    class Logger:
+        WARNING = 2
+
+        def __init__(self, severity=None):
+            pass
+
+    class NetworkDefinitionCreationFlag:
+        STRONGLY_TYPED = 1
+
+    class BuilderFlag:
+        FP16 = "FP16"
+
+    class MemoryPoolType:
+        WORKSPACE = "WORKSPACE"
+
+    class TensorIOMode:
+        INPUT, OUTPUT = "input", "output"
+
+    class DataType:
+        FLOAT, HALF, INT32 = "float", "half", "int32"
+
+    def __init__(self, weak_fp16=True):
+        if not weak_fp16:
+            self.BuilderFlag = type("BuilderFlag", (), {})
+        self.builds = []
+        fake = self
+
+        class Network:
+            def __init__(self, flags):
+                self.flags, self.inputs, self.outputs = flags, [], []
+
+            @property
+            def num_inputs(self):
+                return len(self.inputs)
+
+            def get_input(self, i):
+                return type("Input", (), {"name": self.inputs[i][0]})
+
+        class OnnxParser:
+            num_errors = 0
+
+            def __init__(self, network, logger):
+                self.network = network
+
+            def parse_from_file(self, path):
+                import onnx
+                m = onnx.load(path, load_external_data=False)
+                for i in m.graph.input:
+                    dims = [d.dim_value if d.HasField("dim_value") else -1 for d in i.type.tensor_type.shape.dim]
+                    self.network.inputs.append((i.name, dims, i.type.tensor_type.elem_type))
+                self.network.outputs = [o.name for o in m.graph.output]
+                return True
+
+        class Profile:
+            def __init__(self):
+                self.shapes = {}
+
+            def set_shape(self, name, lo, opt, hi):
+                self.shapes[name] = (tuple(lo), tuple(opt), tuple(hi))
+
+        class Config:
+            def __init__(self):
+                self.flags, self.pools, self.profiles = [], {}, []
+
+            def set_memory_pool_limit(self, pool, size):
+                self.pools[pool] = size
+
+            def set_flag(self, flag):
+                self.flags.append(flag)
+
+            def add_optimization_profile(self, profile):
+                self.profiles.append(profile)
+
+        class Builder:
+            def __init__(self, logger):
+                pass
+
+            def create_network(self, flags=0):
+                return Network(flags)
+
+            def create_builder_config(self):
+                return Config()
+
+            def create_optimization_profile(self):
+                return Profile()
+
+            def build_serialized_network(self, network, config):
+                fake.builds.append((network, config))
+                import json
+                half = "HALF" if 10 in {t for _, _, t in network.inputs} else "FLOAT"
+                return json.dumps({"inputs": [n for n, _, _ in network.inputs], "outputs": network.outputs,
+                                   "io_type": half}).encode()
+
+        class Context:
+            def __init__(self, plan):
+                self.plan, self.shapes, self.addresses, self.executed = plan, {}, {}, []
+
+            def set_input_shape(self, name, shape):
+                self.shapes[name] = tuple(shape)
+                return True
+
+            def set_tensor_address(self, name, ptr):
+                self.addresses[name] = ptr
+                return True
+
+            def get_tensor_shape(self, name):
+                if "latents" in self.shapes:  # VAE: (batch, channels, frames * hop), as the tiny model's
+                    b, _, t = self.shapes["latents"]
+                    return (b, 2, t * 256)
+                return self.shapes["x"]
+
+            def execute_async_v3(self, stream_handle):
+                self.executed.append(stream_handle)
+                return True
+
+        class Engine:
+            def __init__(self, plan):
+                self.plan = plan
+                self.names = plan["inputs"] + plan["outputs"]
+                self.context = None
+
+            @property
+            def num_io_tensors(self):
+                return len(self.names)
+
+            def get_tensor_name(self, i):
+                return self.names[i]
+
+            def get_tensor_mode(self, name):
+                return fake.TensorIOMode.INPUT if name in self.plan["inputs"] else fake.TensorIOMode.OUTPUT
+
+            def get_tensor_dtype(self, name):
+                return fake.DataType.FLOAT
+
+            def create_execution_context(self):
+                self.context = Context(self.plan)
+                return self.context
+
+        class Runtime:
+            def __init__(self, logger):
+                pass
+
+            def deserialize_cuda_engine(self, data):
+                import json
+                return Engine(json.loads(bytes(data)))
+
+        self.Builder, self.OnnxParser, self.Runtime = Builder, OnnxParser, Runtime
+
+
+@pytest.mark.skipif(not HAS_ORT, reason="onnx / onnxruntime not installed (the plans are built from ONNX exports)")
+@pytest.mark.parametrize("weak_fp16", [True, False], ids=["tensorrt10-fp16-flag", "strongly-typed-fp16-export"])
+def test_tensorrt_build_and_run_calls(eager, tmp_path, monkeypatch, weak_fp16):
+    from types import SimpleNamespace
+
+    from soundweaver.engines.neural import tensorrt_runtime as trt_rt
+    from soundweaver.engines.neural.cache import EngineCache
+    fake = _FakeTensorRT(weak_fp16)
+    monkeypatch.setitem(__import__("sys").modules, "tensorrt", fake)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda *a: "NVIDIA Fake GPU")
+    cache = EngineCache(tmp_path, "model-key")
+    records = trt_rt.build_plans(eager.c, eager.profile, cache)
+    plans = [r for r in records if r.path.suffix == ".plan"]
+    assert len(plans) == 2 and all(r.path.is_file() and not r.cached for r in plans)
+    assert all(f"nvidia-fake-gpu-trt10.99.0/{eager.profile.key}" in str(r.path) for r in plans)
+    for network, config in fake.builds:
+        assert len(config.profiles) == 1 and (("FP16" in config.flags) == weak_fp16)
+        assert network.flags == (0 if weak_fp16 else 2)  # 1 << STRONGLY_TYPED without the FP16 flag
+        shapes = config.profiles[0].shapes
+        assert set(shapes) == {n for n, _, _ in network.inputs}  # every ONNX input has a profile
+        for name, dims, elem in network.inputs:
+            lo, opt, hi = shapes[name]
+            assert len(lo) == len(dims) == len(opt) == len(hi), name
+            for d, a, b, c in zip(dims, lo, opt, hi):
+                assert a <= b <= c and (d == -1 or a == b == c == d), (name, dims, lo, opt, hi)
+        if not weak_fp16 and "text" in shapes:
+            assert dict((n, t) for n, _, t in network.inputs)["text"] == 10  # float16 export
+    again = trt_rt.build_plans(eager.c, eager.profile, cache)
+    assert all(r.cached for r in again)
+    # execution: shapes and addresses of every IO tensor, then execute_async_v3 on the given stream
+    plan = trt_rt._Plan(plans[0].path)
+    frames = 32
+    cos, sin = eager.runtime.rope(frames)
+    text, glob = eager.captions.conditioning(["rain"], [0.0], [1.0])
+    feeds = dict(x=torch.randn(1, 8, frames), sigma=torch.ones(1), text=text, glob=glob, rope_cos=cos,
+                 rope_sin=sin, guidance=torch.full((1,), 7.0))
+    out = plan.run(feeds, SimpleNamespace(cuda_stream=1234))
+    ctx = plan.engine.context
+    assert out.shape == (1, 8, frames) and ctx.executed == [1234]
+    assert ctx.shapes["rope_cos"] == (frames + 1, eager.c.rotary_dim) and set(ctx.addresses) == set(plan.engine.names)

@@ -23,6 +23,7 @@ from soundweaver.models.plan import AudioFormat, Encoding  # noqa: E402
 from soundweaver.v1 import soundweaver_pb2 as pb  # noqa: E402
 from soundweaver.v1 import soundweaver_pb2_grpc as pb_grpc  # noqa: E402
 
+pytestmark = pytest.mark.neural
 FMT = AudioFormat(24000, 2, Encoding.PCM_F32LE)
 
 

@@ -24,7 +24,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Sequence
 
-import numpy as np
 
 from ...models.bridge import NeuralConditioning, neural_conditioning
 from ...models.decoders.folder import ModelFolderError, inspect_model_folder
@@ -103,7 +102,7 @@ class NeuralEngine(Engine):
         import torch
 
         from ...models.decoders.stable_audio import CaptionEncoder
-        from .cache import EngineCache, ShapeProfile, memory_model_key
+        from .cache import ShapeProfile
         self.c = components
         self.device = components.device
         self.steps = int(steps)
@@ -121,15 +120,9 @@ class NeuralEngine(Engine):
                                     opt_frames=latent_bucket(int(round(2.0 * self.latent_rate)), self.buckets),
                                     max_frames=self.buckets[-1], text_tokens=self.captions.max_length + 2,
                                     cfg=self.guidance > 1.0)
-        folder = components.folder
-        if model_key is None:
-            if folder is not None:
-                from ...models.decoders.folder import model_hash
-                cache_root = EngineCache(cache_dir, "").root
-                model_key = model_hash(folder, cache_root / "hashes.json")
-            else:
-                model_key = memory_model_key(components)
-        self.cache = EngineCache(cache_dir, model_key)
+        self._cache_dir = cache_dir
+        self._model_key = model_key
+        self._cache = None
         self.runtime_name = self._resolve_runtime(runtime)
         if compile and self.runtime_name not in ("torch", "cuda_graphs"):
             raise ValueError(f"compile applies to the torch and cuda_graphs runtimes, not {self.runtime_name!r}")
@@ -207,6 +200,22 @@ class NeuralEngine(Engine):
     # --- properties ---------------------------------------------------------------------------------
 
     @property
+    def cache(self):
+        """The compiled-engine cache for this model (hashing the weights the first time it is needed:
+        only the onnx and tensorrt runtimes, and ``auto`` on a CPU, need it)."""
+        if self._cache is None:
+            from .cache import EngineCache, memory_model_key
+            key = self._model_key
+            if key is None:
+                if self.c.folder is not None:
+                    from ...models.decoders.folder import model_hash
+                    key = model_hash(self.c.folder, EngineCache(self._cache_dir, "").root / "hashes.json")
+                else:
+                    key = memory_model_key(self.c)
+            self._cache = EngineCache(self._cache_dir, key)
+        return self._cache
+
+    @property
     def latent_rate(self) -> float:
         return self.c.sample_rate / self.c.hop_length
 
@@ -227,7 +236,8 @@ class NeuralEngine(Engine):
             return {**self.runtime.info(), "buckets": list(self.buckets), "max_batch": self.max_batch,
                     "sessions": len(self._tails), "caption_cache": {"hits": self.captions.hits,
                                                                     "misses": self.captions.misses},
-                    "model_key": self.cache.model_key, "sample_rate": self.c.sample_rate, **self.stats}
+                    "model_key": self._cache.model_key if self._cache else None,
+                    "sample_rate": self.c.sample_rate, **self.stats}
 
     # --- residual state -------------------------------------------------------------------------------
 

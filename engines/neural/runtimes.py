@@ -13,6 +13,7 @@ The caller (``NeuralEngine``) serialises calls; runtimes are not re-entrant.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import torch
@@ -147,7 +148,7 @@ class CudaGraphRuntime(Runtime):
     name = "cuda_graphs"
 
     def __init__(self, components: StableAudioComponents, steps: int, guidance_cfg: bool = True,
-                 max_batch: int = 16, compile: bool = False):
+                 max_batch: int = 16, compile: bool = False, max_graphs: int = 48):
         super().__init__(components, steps, guidance_cfg, compile)
         if self.device.type != "cuda":
             raise ValueError("the cuda_graphs runtime needs a CUDA device")
@@ -155,8 +156,12 @@ class CudaGraphRuntime(Runtime):
         self.text_shape = (int(components.tokenizer.model_max_length) + 2,
                            int(components.transformer.config.cross_attention_input_dim))
         self.glob_dim = int(components.transformer.config.global_states_input_dim)
-        self._graphs: dict[tuple[int, int], _BucketGraph] = {}
+        # Each bucket's graphs hold their activations in a private memory pool: keep the most recently
+        # used ``max_graphs`` buckets, so a server seeing every length x batch size stays bounded.
+        self.max_graphs = max(1, int(max_graphs))
+        self._graphs: OrderedDict[tuple[int, int], _BucketGraph] = OrderedDict()
         self.captures = 0
+        self.evictions = 0
 
     def capture(self, fn):
         """Warm ``fn`` up on a side stream, then capture it (PyTorch's recipe); returns (graph, output)."""
@@ -177,10 +182,15 @@ class CudaGraphRuntime(Runtime):
         key = (batch, frames)
         g = self._graphs.get(key)
         if g is None:
+            while len(self._graphs) >= self.max_graphs:
+                self._graphs.popitem(last=False)
+                self.evictions += 1
             t0 = time.perf_counter()
             with torch.no_grad():
                 g = self._graphs[key] = _BucketGraph(self, batch, frames)
             self.build_s += time.perf_counter() - t0
+        else:
+            self._graphs.move_to_end(key)
         return g
 
     @torch.no_grad()
@@ -220,7 +230,8 @@ class CudaGraphRuntime(Runtime):
         return time.perf_counter() - t0
 
     def info(self) -> dict:
-        return {**super().info(), "graphs": sorted(self._graphs), "capture_s": round(self.build_s, 3)}
+        return {**super().info(), "graphs": sorted(self._graphs), "capture_s": round(self.build_s, 3),
+                "graph_evictions": self.evictions}
 
     def close(self) -> None:
         self._graphs.clear()

@@ -53,7 +53,7 @@ def _profile_shapes(components: StableAudioComponents, profile: ShapeProfile) ->
     ch = components.latent_channels
     d = int(components.transformer.config.cross_attention_input_dim)
     g = int(components.transformer.config.global_states_input_dim)
-    r = 2 * components.rotary_dim  # cos/sin width (diffusers concatenates two halves)
+    r = components.rotary_dim  # cos/sin width: rotary_dim (diffusers concatenates two halves of rotary_dim / 2)
     b0, bo, b1 = 1, max(1, min(profile.opt_batch, profile.max_batch)), profile.max_batch
     t0, to, t1 = profile.min_frames, profile.opt_frames, profile.max_frames
     s = profile.text_tokens
