@@ -9,7 +9,6 @@ import argparse
 import asyncio
 import importlib
 import json
-import logging
 import pkgutil
 import sys
 import threading
@@ -247,6 +246,8 @@ def cmd_gallery(a) -> int:
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="soundweaver", description=__doc__.splitlines()[0])
     ap.add_argument("--log-level", default="INFO")
+    ap.add_argument("--log-format", default="text", choices=("text", "json"),
+                    help="json: one object per line, with the session id on session records")
     sub = ap.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("serve", help="run the gRPC server")
@@ -340,8 +341,8 @@ def _package_path() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .logs import configure
+    configure(args.log_level, args.log_format)
     return int(args.func(args) or 0)
 
 

@@ -106,7 +106,8 @@ class SessionManager:
             session.on_cue(Cue(text=start.narrative, cue_id="narrative"))
         session.attach(0)
         log.info("session %s started: %d Hz x%d %s, chunk %d ms, lookahead %d ms, engine %s, seed %d",
-                 sid, fmt.sample_rate, fmt.channels, fmt.encoding.value, chunk_ms, lookahead_ms, engine, seed)
+                 sid, fmt.sample_rate, fmt.channels, fmt.encoding.value, chunk_ms, lookahead_ms, engine, seed,
+                 extra={"session": sid})
         return session
 
     def _resume(self, start: pb.StartSession, owner: str) -> LiveSession:
@@ -124,7 +125,8 @@ class SessionManager:
                            f"{session.oldest_frame()}..{session.emitted} of session {session.id}")
         session.generation += 1  # an older stream of this session lets go
         session.attach(frame)
-        log.info("session %s resumed from frame %d (%d frames to re-send)", session.id, frame, session.emitted - frame)
+        log.info("session %s resumed from frame %d (%d frames to re-send)", session.id, frame, session.emitted - frame,
+                 extra={"session": session.id})
         return session
 
     def end(self, session: LiveSession) -> None:
@@ -140,7 +142,7 @@ class SessionManager:
                 if not s.attached and s.detached_at is not None
                 and now - s.detached_at > self.config.resume_window_s]
         for s in dead:
-            log.info("session %s reaped after %.0f s detached", s.id, now - s.detached_at)
+            log.info("session %s reaped after %.0f s detached", s.id, now - s.detached_at, extra={"session": s.id})
             self.end(s)
             self.metrics.sessions_reaped += 1
         return len(dead)
@@ -316,9 +318,9 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
             elif session.generation == generation:
                 session.detach()
                 log.info("session %s detached at frame %d; kept %.0f s for resume",
-                         session.id, session.emitted, self.config.resume_window_s)
+                         session.id, session.emitted, self.config.resume_window_s, extra={"session": session.id})
         if stalled:
-            log.warning("session %s dropped: %s", session.id, stalled)
+            log.warning("session %s dropped: %s", session.id, stalled, extra={"session": session.id})
             await context.abort(grpc.StatusCode.ABORTED, f"session {session.id} dropped: {stalled}")
         if session.close_status:
             await context.abort(*session.close_status)

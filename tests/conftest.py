@@ -79,8 +79,8 @@ async def _call(fn):
 class ServerProcess:
     """`soundweaver serve` as a subprocess; ``address`` is parsed from its "listening on" line."""
 
-    def __init__(self, *args: str, env: dict | None = None):
-        cmd = [sys.executable, "-m", "soundweaver.middleware.cli", "serve", "--port", "0", *args]
+    def __init__(self, *args: str, env: dict | None = None, pre_args: tuple = ()):
+        cmd = [sys.executable, "-m", "soundweaver.middleware.cli", *pre_args, "serve", "--port", "0", *args]
         self.proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
                                      env={**os.environ, **(env or {})})
         self.lines: list[str] = []
@@ -91,7 +91,7 @@ class ServerProcess:
             if not line:
                 break
             self.lines.append(line)
-            m = re.search(r"listening on (\S+)", line)
+            m = re.search(r"soundweaver: listening on (\S+)", line)
             if m:
                 self.address = m.group(1)
         if self.address is None:

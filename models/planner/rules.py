@@ -108,6 +108,8 @@ _LEADING_JUNK = re.compile(r"^(?:[\s,;:]+|and\b|then\b|but\b|so\b|also\b|plus\b|
                            r"suddenly\b|next\b|now\b)+", re.I)
 _START_VERBS = {stem(w) for w in ("begin", "begins", "starts", "start", "starting", "beginning", "kicks",
                                   "comes", "arrives", "erupts", "breaks", "rolls", "sets", "picks", "emerges")}
+_SLOW_WORDS = {stem(w) for w in ("slow", "slowly", "steady", "calm", "faint", "sluggish")}
+_FAST_WORDS = {stem(w) for w in ("fast", "racing", "rapid", "pounding", "frantic", "quick", "quickening", "thumping")}
 _SILENCE = {stem(w) for w in ("silence", "silent", "pause", "beat", "moment", "nothing", "quiet", "stillness",
                               "lull", "hush", "wait", "waiting", "void", "calm")}
 _MODIFIER_ONLY = {stem(w) for w in (lx.SOFT_WORDS + lx.LOUD_WORDS + lx.LOUDER_WORDS + lx.SOFTER_WORDS
@@ -769,6 +771,11 @@ class RulePlanner(Planner):
                 item.repeats = max(1, min(int(n), 12))
         if item.sound_class.startswith("footsteps") and _has_any(st, "RUN_WORDS"):
             item.variant = "run"
+        if item.sound_class == "heartbeat":  # the engine takes a rate; words give one
+            if any(s in _SLOW_WORDS for s in st):
+                item.variant = "bpm=52"
+            elif any(s in _FAST_WORDS for s in st):
+                item.variant = "bpm=132"
         if not modify_only:
             for emo, (explicit, _situational) in lx.EMOTION_WORDS.items():
                 if any(_contains_phrase(st, ph) >= 0 for ph in _stemmed_phrases(tuple(explicit))):
