@@ -322,7 +322,11 @@ def register(sub) -> None:
     p.add_argument("--no-baseline", action="store_true", help="skip the transport baseline")
     p.add_argument("--find-capacity", action="store_true")
     p.add_argument("--p99-bound-ms", type=float, default=50.0)
+    p.add_argument("--capacity-max", type=int, default=256, help="largest N the capacity search tries")
     p.add_argument("--serve-args", default="", help="extra arguments for the started server")
+    p.add_argument("--compare-args", default=None, metavar="ARGS",
+                   help="also run a second server with these serve arguments, side by side at every N "
+                        "(e.g. --compare-args=--render-threads), and report both")
     p.add_argument("--json", metavar="FILE")
     p.add_argument("--plot", metavar="PNG")
     p.set_defaults(func=cmd_bench)
@@ -338,22 +342,37 @@ def cmd_bench(a) -> int:
 async def _bench(a, cfg: BenchConfig) -> int:
     server = _Remote(a.server) if a.server else ServerProcess(a.serve_args.split())
     baseline = None if a.no_baseline else ServerProcess(["--transport-baseline"])
-    rows, capacity, probes = [], None, []
+    other = ServerProcess(a.compare_args.split()) if a.compare_args is not None else None
+    rows, other_rows, capacity, probes = [], [], None, []
     try:
         for n in cfg.sessions:
             r = await run_games(server, "server", n, cfg)
+            if other:  # interleaved with the first, so both see the same machine
+                o = await run_games(other, "server", n, cfg)
+                other_rows.append(o)
             b = await run_games(baseline, "baseline", n, cfg) if baseline else None
             rows.append((r, b))
             print(f"N={n}: cue p50 {r.cue_latency_ms['p50']:.1f} ms p99 {r.cue_latency_ms['p99']:.1f} ms, "
                   f"underruns {r.underruns}, cpu {r.server_cpu_pct:.0f}%", file=sys.stderr)
         if a.find_capacity:
             print("capacity search:", file=sys.stderr)
-            capacity, probes = await find_capacity(server, cfg, log=lambda s: print(s, file=sys.stderr))
+            capacity, probes = await find_capacity(server, cfg, upper=a.capacity_max,
+                                                   log=lambda s: print(s, file=sys.stderr))
     finally:
         server.stop()
         if baseline:
             baseline.stop()
+        if other:
+            other.stop()
     print(format_table(rows))
+    if other:
+        print(f"\nsecond server (serve {a.compare_args}):")
+        print(format_table([(o, b) for o, (_, b) in zip(other_rows, rows)]))
+        print("\nfirst / second:")
+        for (r, _), o in zip(rows, other_rows):
+            print(f"  N={r.sessions}: cue p50 x{ratio(r.cue_latency_ms['p50'], o.cue_latency_ms['p50']):.2f}, "
+                  f"p99 x{ratio(r.cue_latency_ms['p99'], o.cue_latency_ms['p99']):.2f}, "
+                  f"underruns {r.underruns} vs {o.underruns}, cpu x{ratio(r.server_cpu_pct, o.server_cpu_pct):.2f}")
     if a.json:
         doc = {"config": asdict(cfg), "machine": {"cpus": os.cpu_count()}, "date": time.strftime("%Y-%m-%d"),
                "runs": [{"server": asdict(r), "baseline": asdict(b) if b else None,
@@ -361,7 +380,8 @@ async def _bench(a, cfg: BenchConfig) -> int:
                                     "cue_p99": ratio(r.cue_latency_ms["p99"], b.cue_latency_ms["p99"]) if b else None,
                                     "cpu": ratio(r.server_cpu_pct, b.server_cpu_pct) if b else None}}
                         for r, b in rows],
-               "capacity": capacity, "capacity_probes": [asdict(p) for p in probes]}
+               "capacity": capacity, "capacity_probes": [asdict(p) for p in probes],
+               "compare": {"serve_args": a.compare_args, "runs": [asdict(o) for o in other_rows]} if other else None}
         with open(a.json, "w") as f:
             json.dump(doc, f, indent=2, default=float)
     if a.plot:

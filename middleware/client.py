@@ -86,6 +86,11 @@ class SessionClient:
                     await self.call.done_writing()
                 except (grpc.aio.AioRpcError, asyncio.InvalidStateError, grpc.aio.UsageError):
                     pass
+                except asyncio.CancelledError:
+                    # cancelling a task blocked in call.read() cancels the RPC itself, and then
+                    # the write reports that; only a cancellation of this task propagates
+                    if asyncio.current_task().cancelling():
+                        raise
             self.call.cancel()
             self.call = None
         if self._own_channel and self.channel is not None:

@@ -12,6 +12,7 @@ import heapq
 import itertools
 import multiprocessing
 import os
+import threading
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -35,9 +36,17 @@ _WORKER_ENGINE: Engine | None = None
 WORKER_NICENESS = 10  # rendering ahead yields the CPU to the just-in-time mixing loop
 
 
+def _exit_with_parent(parent: int) -> None:
+    """A worker must not outlive a server that was killed (SIGKILL leaves no time to stop it)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
 def _init_worker(name: str, options: dict) -> None:
     global _WORKER_ENGINE
     os.nice(WORKER_NICENESS)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     from ..engines.registry import create_engine
     _WORKER_ENGINE = create_engine(name, **options)
 

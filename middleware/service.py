@@ -251,8 +251,9 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
         for q in self.queues.values():
             await q.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
-        for pool in self.pools.values():
-            pool.shutdown(wait=False, cancel_futures=True)
+        loop = asyncio.get_running_loop()
+        for pool in self.pools.values():  # workers are idle by now: a clean exit takes milliseconds
+            await loop.run_in_executor(None, lambda p=pool: p.shutdown(wait=True, cancel_futures=True))
 
     async def _reap_forever(self) -> None:
         while True:

@@ -374,6 +374,8 @@ class LiveSession:
         e.engine = clip.engine
         self.mixer.mixer.add(e, clip, start)
         self.placed.add(e.id)
+        self.jobs.pop(e.id, None)  # the mixer holds the (gain-applied) copy; free the rendered one
+        self.fallback_jobs.pop(e.id, None)
         self.changed[e.id] = e
 
     async def _clip_in_time(self, e: SoundEvent) -> Clip | None:

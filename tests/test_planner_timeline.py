@@ -229,3 +229,12 @@ def test_jumps_and_odd_numbers_never_plan_into_the_past():
         assert all(1001.0 <= e.start_s <= 1001.0 + 3601.0 for e in ch.added)
     for e in tl.plan.events:
         assert 0.0 <= e.intensity <= 1.0
+
+
+def test_a_cue_under_a_weather_state_starts_at_once():
+    """The game already plays the rain bed: the cue's one-shot is not led in after it."""
+    tl = make_timeline(RulePlanner(use_embeddings=False), seed=3, state=GameState(states={"weather": "rain"}))
+    tl.advance(0.0)
+    change = tl.apply_cue(Cue(text="a door slamming shut", cue_id="d"), 4.0)
+    door = [e for e in change.added if e.sound_class == "door_slam"]
+    assert door and door[0].start_s == pytest.approx(4.0 + RENDER_MARGIN_S, abs=1e-6)

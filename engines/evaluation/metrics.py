@@ -141,15 +141,25 @@ class Verdict:
                 "best_hit_label": list(self.best_hit) if self.best_hit else None}
 
 
+MIN_HIT_SCORE = 0.01  # a hit label scoring under this is never a hit, whatever its rank
+
+
 def verdict(tagger, mean_scores: np.ndarray, sound_class: str) -> Verdict:
+    """Top-1 (top-5) hit: fewer than 1 (5) labels score strictly above the best hit label.
+
+    Ties count for the hit: the quantised YAMNet outputs logits in steps of 0.76, so a child
+    (``Dog``) often ties with its parents (``Animal``, ``Domestic animals, pets``), which come
+    first in AudioSet's order; a plain argsort would then always hand top-1 to the parent."""
     hits = hit_labels(sound_class, tagger.labels)
     top = tagger.top(mean_scores, TOP_K)
     if not hits:
         return Verdict(sound_class, top, False, False, False, None)
     idx = [tagger.index[h] for h in hits]
     b = idx[int(np.argmax(mean_scores[idx]))]
-    return Verdict(sound_class, top, True, top[0][0] in hits, any(l in hits for l, _ in top),
-                   (tagger.labels[b], float(mean_scores[b])))
+    best = float(mean_scores[b])
+    rank = int((mean_scores > best).sum())
+    ok = best >= MIN_HIT_SCORE
+    return Verdict(sound_class, top, True, ok and rank == 0, ok and rank < TOP_K, (tagger.labels[b], best))
 
 
 def window_verdict(tagger, logmel: np.ndarray, start_s: float, end_s: float, sound_class: str) -> Verdict:

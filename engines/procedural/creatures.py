@@ -124,23 +124,30 @@ def frogs(p: Params) -> np.ndarray:
 
 
 def _bark(rng, sr, f0, length):
+    """One bark: a rough glottal buzz whose pitch jumps up at once and falls through the bark
+    (the "wuff"), with strong jitter and a subharmonic (a dog's vocal folds break into irregular
+    vibration when barking), through an open-mouth tract (F1 near 1 kHz), swelling over the
+    first 15 % and dying away."""
     m = int(length * sr)
     k = np.linspace(0, 1, m)
-    f = f0 * (0.85 + 0.45 * np.sin(np.pi * np.minimum(k * 1.6, 1.0)) - 0.2 * k)
-    ph = dsp.phase(f * (1 + 0.03 * np.sin(dsp.TAU * 30 * k * length)), m, sr)
-    src = dsp.table_osc(dsp.pulse_table(8.0), ph) + dsp.white(rng, m) * F32(0.25)
-    env = (np.minimum(k / 0.06, 1.0) * np.exp(-k * 3.0)).astype(F32)
-    x = dsp.formants(src * env, (rng.uniform(500, 800), rng.uniform(1200, 1700), rng.uniform(2400, 3200)),
-                     (150.0, 250.0, 400.0), (1.0, 0.6, 0.3), sr)
-    return x
+    f = f0 * (0.8 + 0.4 * np.sin(np.pi * np.minimum(k / 0.2, 1.0) * 0.5) - 0.5 * k ** 1.5)
+    jitter = 1.0 + 0.1 * dsp.lowpass(dsp.white(rng, m), 200.0, sr)
+    ph = dsp.phase(f * jitter, m, sr)
+    src = dsp.table_osc(dsp.pulse_table(8.0), ph)
+    src *= F32(1.0) + F32(0.4) * dsp.table_osc(SINE, ph * 0.5)
+    src += dsp.white(rng, m) * F32(0.1)
+    env = (np.minimum(k / 0.15, 1.0) * np.exp(-k * 1.0)).astype(F32)
+    return dsp.formants(src * env, (rng.uniform(900, 1100), rng.uniform(1450, 1750), 2800.0),
+                        (200.0, 300.0, 400.0), (1.0, 0.4, 0.4), sr)
 
 
 def dog_bark(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     out = np.zeros(n, dtype=F32)
-    f0 = rng.uniform(250, 550) * (0.9 + 0.2 * p.intensity)
+    # A small-to-medium dog: barks near 600-900 Hz (louder barks a little higher), in bursts.
+    f0 = rng.uniform(600, 900) * (0.9 + 0.2 * p.intensity)
     t = rng.uniform(0.02, 0.08)
-    for b in range(int(rng.integers(1, 4))):
+    for b in range(int(rng.integers(2, 5))):
         length = rng.uniform(0.12, 0.25)
         if t + length > p.duration - 0.05:
             break

@@ -53,24 +53,33 @@ def power_up(p: Params) -> np.ndarray:
 def alarm(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     t = dsp.times(n, sr)
-    kind = rng.choice(["wail", "yelp", "klaxon", "hilo"])
+    kind = rng.choice(["wail", "yelp", "beeper", "hilo"])
     lo, hi = rng.uniform(550, 750), rng.uniform(1200, 1600)
-    if kind == "wail":
-        f = lo + (hi - lo) * (0.5 - 0.5 * np.cos(dsp.TAU * rng.uniform(0.25, 0.4) * t))
-        gate = np.ones(n)
+    gate = np.ones(n)
+    shape = (1.0, 0.3, 0.2, 0.1)  # an electronic siren's driver through its horn speaker
+    if kind == "wail":  # the slow rise and fall of a civil-defence or US emergency siren
+        f = lo + (hi - lo) * (0.5 - 0.5 * np.cos(dsp.TAU * rng.uniform(0.1, 0.2) * t))
     elif kind == "yelp":
         f = lo + (hi - lo) * ((t * rng.uniform(3.0, 5.0)) % 1.0)
-        gate = np.ones(n)
-    elif kind == "hilo":
-        f = np.where((t * rng.uniform(1.0, 1.5)) % 1.0 < 0.5, hi * 0.8, lo)
-        gate = np.ones(n)
+    elif kind == "hilo":  # the European two-tone: a fourth apart (~440/590 Hz), buzzy
+        lo = rng.uniform(400, 480)
+        f = dsp.one_pole_lp(np.where((t * rng.uniform(0.6, 0.8)) % 1.0 < 0.5, lo * 1.33, lo).astype(F32), 30.0, sr)
+        shape = None
+    else:  # a piezo alarm beeper (smoke or intruder alarm), ~3 kHz, on and off
+        f = np.full(n, rng.uniform(2500, 3200))
+        gate = ((t * rng.uniform(2.0, 4.0)) % 1.0 < 0.5).astype(np.float64)
+    ph = dsp.phase(f, n, sr)
+    if shape is None:
+        tone = np.tanh(dsp.table_osc(dsp.pulse_table(12.0), ph) * F32(4.0)).astype(F32)
     else:
-        f = np.full(n, rng.uniform(700, 1000))
-        rate = rng.uniform(1.5, 3.0)
-        gate = ((t * rate) % 1.0 < 0.6).astype(np.float64)
-    tone = dsp.table_osc(dsp.harmonic_table(dsp.square_amps(float(np.mean(f)), sr, 12)), dsp.phase(f, n, sr))
+        tone = dsp.table_osc(dsp.harmonic_table(shape), ph)
     gate = dsp.one_pole_lp(gate.astype(F32), 150.0, sr)
     x = dsp.formants(tone * gate, (rng.uniform(900, 1500), 2500.0), (400.0, 800.0), (1.0, 0.4), sr) + tone * gate * F32(0.3)
+    # Sirens are heard outdoors: one dull echo off a facade 80-250 ms later.
+    d = int(rng.uniform(0.08, 0.25) * sr)
+    echo = np.zeros_like(x)
+    echo[d:] = x[:-d]
+    x = x + dsp.lowpass(echo, 3000.0, sr) * F32(0.3)
     return dsp.widen(rng, x, sr, 0.004)
 
 

@@ -73,22 +73,28 @@ def tire_skid(p: Params) -> np.ndarray:
 def car_horn(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     dur = p.duration
-    # Car horns are two diaphragm horns about a major third apart, buzzy (square-ish).
-    f1 = rng.uniform(380, 460)
-    f2 = f1 * rng.choice([1.25, 1.26, 1.2])
+    # Car horns are two electromagnetic diaphragm horns sounding together, a second to a major
+    # third apart (e.g. 335 + 420 Hz). The diaphragm slaps its contact, so each horn is a
+    # narrow pulse train driven into saturation (rich in harmonics up to ~10 kHz), and it
+    # starts flat: the pitch settles from ~10 % low over the first tens of ms.
+    f1 = rng.uniform(300, 380)
+    f2 = f1 * rng.choice([1.12, 1.2, 1.25])
     out = np.zeros(n, dtype=F32)
     honks = [(0.02, dur - 0.08)] if rng.random() < 0.5 else [(0.02, 0.3 * dur), (0.42 * dur, dur - 0.08)]
     for a, b in honks:
         m = int((b - a) * sr)
         if m <= 0:
             continue
+        settle = 1.0 - 0.1 * np.exp(-dsp.times(m, sr) / F32(0.03))
         tone = np.zeros(m, dtype=F32)
         for f in (f1, f2):
-            tone += dsp.table_osc(dsp.harmonic_table(dsp.square_amps(f, sr, 14)), dsp.phase(f * rng.uniform(0.998, 1.002), m, sr))
-        tone = dsp.modal_bank(tone, [rng.uniform(1800, 2600), 3200.0], (0.01, 0.01), (0.3, 0.2), sr) + tone * F32(0.3)
+            tone += dsp.table_osc(dsp.pulse_table(16.0), dsp.phase(f * rng.uniform(0.998, 1.002) * settle, m, sr))
+        tone = np.tanh(tone * F32(6.0)).astype(F32)
+        # The flared projector resonates around 2-3 kHz.
+        tone = dsp.modal_bank(tone, [rng.uniform(1900, 2500), 3300.0], (0.01, 0.01), (0.3, 0.2), sr) + tone
         env = dsp.segment_env(m, [(0, 0), (0.015, 1), (m / sr - 0.02, 1), (m / sr, 0)], sr)
         dsp.add_at(out, int(a * sr), tone * env)
-    return dsp.bandpass(out, 250.0, 6000.0, sr)
+    return dsp.bandpass(out, 250.0, 10000.0, sr)
 
 
 def train_passing(p: Params) -> np.ndarray:

@@ -20,10 +20,11 @@ def _rain(p: Params, heavy: bool) -> np.ndarray:
     # Pareto amplitudes: mostly faint drops, a few close fat ones.
     amps = np.minimum(rng.pareto(2.5, m) + 0.2, 6.0) * rng.choice([-1.0, 1.0], m)
     ch = rng.integers(0, 2, m)
-    # Short, well-damped resonances: drops on leaves, stone, puddles; not pitched pings.
+    # Short, well-damped resonances: drops on leaves, stone, puddles; crisp ticks (1-4 ms), not
+    # pitched pings.
     k = 4
     freqs = rng.uniform(1500, 6000, (k, 2)) if not heavy else rng.uniform(900, 4500, (k, 2))
-    t60s = rng.uniform(0.003, 0.01, k)
+    t60s = rng.uniform(0.001, 0.004, k)
     ring, ticks = dsp.routed_resonators(n, sr, pos, amps, ch, rng.integers(0, k, m), freqs, t60s)
     # Hiss bed: the unresolved mass of distant drops; it shares the ticks' high-pass (one pass).
     bed = dsp.white(rng, 2 * n).reshape(n, 2)
@@ -31,8 +32,9 @@ def _rain(p: Params, heavy: bool) -> np.ndarray:
         swell = dsp.smooth_random(rng, n, 0.15, sr, 0.7, 1.0)[:, None]
         hiss = dsp.highpass(ticks * F32(0.25) + bed * swell * F32(0.35), 500.0, sr, order=1)
         wash = dsp.lowpass(dsp.white(rng, 2 * n).reshape(n, 2), 500.0, sr) * F32(2.0)
-        return (ring * F32(0.25) + hiss + wash * F32(0.25)).astype(F32)
-    hiss = dsp.highpass(ticks * F32(0.5) + bed * F32(0.05), 2000.0, sr)
+        return (ring * F32(0.5) + hiss + wash * F32(0.25)).astype(F32)
+    # The hiss of the many unresolved drops reaches down to ~800 Hz even in light rain.
+    hiss = dsp.highpass(ticks * F32(0.5) + bed * F32(0.2), 800.0, sr)
     # Light rain still has body: the patter on ground and leaves reaches down to a few hundred Hz.
     patter = dsp.bandpass(ticks, 300.0, 1500.0, sr, order=1) * F32(0.6)
     return (ring * F32(0.5) + hiss + patter).astype(F32)
@@ -75,8 +77,10 @@ def thunder_near(p: Params) -> np.ndarray:
     crack = dsp.bandpass(crack + tear, 300.0, 5000.0, sr) * F32(0.35 + 0.25 * p.intensity)
     out = np.zeros(n, dtype=F32)
     dsp.add_at(out, int(t0 * sr), crack)
-    # Roar and rolls: brown noise below a few hundred Hz, several swells.
-    env = _rolls(p, int(rng.integers(3, 6)), 0.45, 0.04, max(1.5, dur * 0.85), t0)
+    # Roar and rolls: brown noise below a few hundred Hz, many swells (echoes of a long, kinked
+    # channel) that keep rolling to the end of the clip, grumbling at a few Hz.
+    env = _rolls(p, int(rng.integers(6, 10)), 0.7, 0.04, max(1.5, dur * 2.0), t0)
+    env *= dsp.smooth_random(rng, n, 4.0, sr, 0.3, 1.0)
     rumble = dsp.lowpass(dsp.brown(rng, n, sr, 15.0), 220.0 + 120 * p.intensity, sr, order=4)
     mid = dsp.bandpass(dsp.white(rng, n), 150.0, 900.0, sr) * F32(0.12)
     roar = rumble * F32(1.4) + mid
@@ -94,11 +98,13 @@ def thunder_near(p: Params) -> np.ndarray:
 def thunder_distant(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     dur = p.duration
-    env = _rolls(p, int(rng.integers(4, 8)), 0.6, rng.uniform(0.25, 0.7), max(2.0, dur * 0.9), rng.uniform(0.05, 0.3))
+    env = _rolls(p, int(rng.integers(8, 14)), 0.8, rng.uniform(0.1, 0.3), max(2.0, dur * 1.5), rng.uniform(0.05, 0.3))
     env = dsp.one_pole_lp(env, 6.0, sr)  # no sharp edges far away: the highs are gone
-    l = dsp.lowpass(dsp.brown(rng, n, sr, 12.0), 130.0, sr, order=4)
-    r = dsp.lowpass(dsp.brown(rng, n, sr, 12.0), 130.0, sr, order=4)
-    growl = dsp.bandpass(dsp.white(rng, n), 90.0, 350.0, sr) * F32(0.05)
+    env *= dsp.smooth_random(rng, n, 4.0, sr, 0.3, 1.0)  # the rolling grumble
+    # Far away the highs are gone, but the rumble still reaches a few hundred Hz.
+    l = dsp.lowpass(dsp.brown(rng, n, sr, 12.0), 250.0, sr, order=2)
+    r = dsp.lowpass(dsp.brown(rng, n, sr, 12.0), 250.0, sr, order=2)
+    growl = dsp.bandpass(dsp.white(rng, n), 90.0, 600.0, sr) * F32(0.15)
     return np.stack([(l + growl) * env, (r + growl) * env], axis=1).astype(F32)
 
 

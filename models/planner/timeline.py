@@ -32,7 +32,8 @@ from .base import Decomposition, PlanChange, Planner, Timeline
 BED_CROSSFADE_S = 1.0
 RENDER_MARGIN_S = 0.0  # cue events start at the first unmixed frame; the session waits for their render
 KEEP_PLAYED_S = 30.0
-BED_SEGMENT_S = (8.0, 16.0)
+MAX_DROPPED_LEAD_IN_S = 1.0  # at most the rule planner's bed lead-in is removed from a live cue
+BED_SEGMENT_S = (6.0, 12.0)  # short enough to render in well under 100 ms
 MUSIC_SEGMENT_S = 8.0
 MAX_RECURRING_PER_EXTEND = 64
 MAX_CUE_AHEAD_S = 3600.0  # a cue's at_s further ahead than this is pulled in
@@ -374,13 +375,22 @@ class RuleTimeline(Timeline):
             if old is not None:
                 cancelled += self._cancel_owned(key, t0)
                 del self._tracks[key]
+        def state_plays(e: SoundEvent) -> bool:
+            return any(e is x for x in spanning) and any(
+                t.sound_class == e.sound_class and t.source.startswith("state") for t in self._tracks.values())
+
+        kept = [e for e in d.events if not any(e is x for x in drop) and not state_plays(e)]
+        # The planner leads one-shots in after the beds it sets up; when those beds are dropped
+        # (the game already plays them), the cue's sounds start at once instead of a second late.
+        lead = min((e.start_s for e in kept), default=0.0) if len(kept) < len(d.events) else 0.0
+        lead = min(lead, MAX_DROPPED_LEAD_IN_S)
         for e in sorted(d.events, key=lambda e: e.start_s):
             if any(e is x for x in drop):
                 continue
-            ev = e.replace(start_s=t0 + e.start_s, cue_id=cue.cue_id, scene=e.scene or self.scene)
+            ev = e.replace(start_s=t0 + max(0.0, e.start_s - lead), cue_id=cue.cue_id, scene=e.scene or self.scene)
             if any(e is x for x in spanning):
                 key = f"cue:{bed_group(e.sound_class)}"
-                if any(t.sound_class == e.sound_class and t.source.startswith("state") for t in self._tracks.values()):
+                if state_plays(e):
                     continue  # the game state already plays this bed
                 tr = _Track(key, e.sound_class, e.caption, e.intensity, e.distance, e.emotion, "cue",
                             ev.start_s, scene=ev.scene)
