@@ -162,12 +162,14 @@ def make_planner(config: ServerConfig):
 
 
 def warm_up(planner) -> None:
-    """Load models before the first session needs them (runs in a worker thread at start)."""
+    """Load models and tables before the first session needs them (a worker thread at start):
+    the first cue of a cold rule planner compiles its lexicon, about 0.1 s on the event loop."""
     if hasattr(planner, "load"):
         planner.load()  # the LLM: a missing or broken model folder fails the start, loudly
         planner = planner.fallback
     if getattr(planner, "_use_embeddings", False):
         planner.warm_up()
+    planner.decompose("Inside a tavern: rain, then a door slamming shut while thunder rolls twice")
 
 
 class CueGate:

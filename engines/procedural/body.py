@@ -32,8 +32,11 @@ def heartbeat(p: Params) -> np.ndarray:
         for f, g, when in ((f1, 1.0, t), (f2, 0.6, t + gap)):
             tt = dsp.times(m, sr)
             thump = np.sin(dsp.TAU * f * tt * (1.0 - 0.5 * tt)).astype(F32) * dsp.attack_decay(m, 0.008, 0.16, sr)
-            click = dsp.lowpass(dsp.white(rng, m), 300.0, sr) * dsp.attack_decay(m, 0.004, 0.05, sr) * F32(0.5)
-            dsp.add_at(out, int(when * sr), (thump + click) * F32(g * rng.uniform(0.9, 1.0)))
+            # The valves snapping shut set the heart wall ringing: a short damped 80-200 Hz mode,
+            # with only a trace of broadband click (a stethoscope hears no knock).
+            valve = dsp.resonator(dsp.white(rng, m) * dsp.attack_decay(m, 0.003, 0.03, sr), rng.uniform(80, 200), 0.08, sr)
+            click = dsp.lowpass(dsp.white(rng, m), 300.0, sr) * dsp.attack_decay(m, 0.004, 0.05, sr) * F32(0.1)
+            dsp.add_at(out, int(when * sr), (thump + valve * F32(0.3) + click) * F32(g * rng.uniform(0.9, 1.0)))
         t += period * rng.normal(1.0, 0.01)
     return out
 
@@ -116,8 +119,12 @@ def cough(p: Params) -> np.ndarray:
             break
         m = int(length * sr)
         k = np.linspace(0, 1, m)
-        # The glottis bursts open: a sharp noise onset, then a short voiced tail.
-        burst = dsp.bandpass(dsp.white(rng, m), 300.0, 4000.0, sr) * np.exp(-k * 8).astype(F32)
+        # The glottis bursts open: a blast of turbulence shaped by the open vocal tract (broad
+        # formants, energy up to ~7 kHz) that dies over the cough, under a short voiced tail.
+        noise = dsp.white(rng, m)
+        burst = dsp.formants(noise, (rng.uniform(500, 800), rng.uniform(1200, 1800), rng.uniform(2400, 3000)),
+                             (300.0, 400.0, 500.0), (1.0, 0.7, 0.4), sr) + dsp.bandpass(noise, 300.0, 7000.0, sr) * F32(0.5)
+        burst *= np.exp(-k * 4).astype(F32)
         voiced = voice(rng, m, sr, np.full(m, rng.uniform(120, 200)), (600.0, 1300.0, 2500.0), 0.6, 0.6) * np.exp(-k * 5).astype(F32)
         x = (burst * F32(1.5) + voiced * F32(0.6)) * np.minimum(k / 0.02, 1.0).astype(F32)
         dsp.add_at(out, int(t * sr), x * F32(1.0 / (1 + 0.35 * c)))

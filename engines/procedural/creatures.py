@@ -74,6 +74,8 @@ def owl(p: Params) -> np.ndarray:
             break
         k = np.linspace(0, 1, m)
         f = f0 * (1.02 + 0.04 * np.sin(np.pi * k) - 0.06 * k) * rng.uniform(0.97, 1.03)
+        # The quaver of a hooting owl: a fast, wide vibrato (15-25 Hz, +-5 %).
+        f = f * (1.0 + 0.05 * np.sin(dsp.TAU * rng.uniform(15, 25) * k * length))
         tone = dsp.table_osc(dsp.harmonic_table((1.0, 0.12, 0.04)), dsp.phase(f, m, sr))
         breath = dsp.lowpass(dsp.white(rng, m), 1200.0, sr) * F32(0.08)
         env = np.minimum(k / 0.25, 1.0) * np.minimum((1 - k) / 0.3, 1.0)
@@ -86,15 +88,21 @@ def crickets(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     out = np.zeros((n, 2), dtype=F32)
     t = dsp.times(n, sr)
-    for c in range(int(rng.integers(3, 7))):
+    # A night chorus: field crickets chirp (a few pulses, then a pause), tree crickets and
+    # katydids trill without pause. Each pulse is one closing stroke of the wings: a short,
+    # sharply gated burst of the 4-5 kHz carrier.
+    for c in range(int(rng.integers(8, 14))):
         carrier = min(rng.uniform(3800, 5200), 0.42 * sr)
         pulse_hz = rng.uniform(25, 45)
         pulses = int(rng.integers(2, 5))
         chirp_rate = rng.uniform(1.2, 3.0) * (0.8 + 0.4 * p.intensity)
         off = rng.uniform(0, 1)
         cyc = (t * F32(chirp_rate) + F32(off)) % F32(1.0)
-        in_chirp = cyc < pulses / pulse_hz * chirp_rate
-        gate = np.maximum(np.sin(cyc * F32(dsp.TAU * pulse_hz / chirp_rate)), F32(0.0)) ** 2 * in_chirp
+        gate = np.maximum(np.sin(cyc * F32(dsp.TAU * pulse_hz / chirp_rate)), F32(0.0)) ** 6
+        if rng.random() < 0.5:  # a trill: the pulses run on, swelling slowly
+            gate *= dsp.smooth_random(rng, n, 0.3, sr, 0.5, 1.0)
+        else:
+            gate *= cyc < pulses / pulse_hz * chirp_rate
         tone = dsp.table_osc(dsp.harmonic_table((1.0, 0.0, 0.05)), dsp.phase(carrier, n, sr))
         out += dsp.pan(tone * gate.astype(F32) * F32(rng.uniform(0.3, 1.0)), rng.uniform(-0.9, 0.9))
     return out

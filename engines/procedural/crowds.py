@@ -1,6 +1,7 @@
 """Crowds: babble as several talkers (glottal buzz with wandering pitch, gated at syllable rate)
-through per-group vowel formants; cheering as a swelling "yeah" chorus over dense applause
-(Poisson claps, each a short band-passed noise burst) with a few whistles."""
+through per-group vowel formants; cheering as dense applause (Poisson claps, each a short noise
+burst ringing the cupped hands' 1-2.5 kHz resonance) under a roar of shouted open vowels from
+many voices, with a few whistles."""
 from __future__ import annotations
 
 import numpy as np
@@ -52,15 +53,37 @@ def _crowd_murmur(p: Params) -> np.ndarray:
 
 
 def applause(rng, n: int, sr: int, rate) -> np.ndarray:
-    """Stereo applause: noise times a train of exponential clap envelopes (each clap a ~10 ms
-    noise burst, so the sum is noise under the summed envelopes), band-passed to the clap's
-    800 Hz - 4 kHz body."""
+    """Stereo applause: noise times a train of exponential clap envelopes (each clap a ~6 ms
+    noise burst, so the sum is noise under the summed envelopes). A clap is hollow: the air
+    pushed out of the cupped hands rings a broad 1-2.5 kHz resonance, so half the signal goes
+    through that band; the whole then spans 400 Hz - 7 kHz."""
     chans = []
     for _ in range(2):
         pos = dsp.poisson_times(rng, rate, n, sr)
         env = dsp.one_pole_lp(dsp.impulse_train(n, pos, rng.uniform(0.3, 1.0, pos.size)), 1.0 / (dsp.TAU * 0.006), sr)
         chans.append(dsp.white(rng, n) * env)
-    return dsp.bandpass(np.stack(chans, axis=1), 800.0, 4000.0, sr, order=1)
+    x = np.stack(chans, axis=1)
+    x = x * F32(0.5) + dsp.bandpass(x, 1000.0, 2500.0, sr) * F32(2.0)
+    return dsp.bandpass(x, 400.0, min(7000.0, 0.45 * sr), sr, order=1)
+
+
+def shouts(rng, n: int, sr: int, groups: int = 6, per_group: int = 8) -> np.ndarray:
+    """A crowd's "yeah!" and "whoa!": many raised voices per group (wide, wandering pitch,
+    swelling slowly rather than chattering), half breath, through open-vowel formants with the
+    wide bandwidths of shouting; so many voices smear into a roar rather than a chord."""
+    out = np.zeros((n, 2), dtype=F32)
+    table = dsp.pulse_table(6.0)
+    for g in range(groups):
+        src = np.zeros(n, dtype=F32)
+        for v in range(per_group):
+            pitch = rng.uniform(180, 420) * dsp.smooth_random(rng, n, 2.0, sr, 0.8, 1.25)
+            gate = np.maximum(dsp.smooth_random(rng, n, 1.2, sr, -0.3, 1.0), 0.0)
+            src += dsp.table_osc(table, dsp.phase(pitch, n, sr)) * gate
+        src = src * F32(0.5) + dsp.white(rng, n) * F32(0.5 * float(np.abs(src).mean()))
+        vowel = VOWELS[int(rng.choice([0, 1, 5]))]  # a, e, ae: open vowels
+        voiced = dsp.formants(src, [f * rng.uniform(0.9, 1.1) for f in vowel], (150.0, 200.0, 250.0), (1.0, 0.6, 0.3), sr)
+        out += dsp.pan(voiced, rng.uniform(-0.9, 0.9))
+    return out
 
 
 def cheering(p: Params) -> np.ndarray:
@@ -73,9 +96,9 @@ def _cheering(p: Params) -> np.ndarray:
     dur = p.duration
     swell = dsp.segment_env(n, [(0, 0.0), (0.15 * dur, 1.0), (0.6 * dur, 0.9), (dur, 0.4)], sr)
     claps = applause(rng, n, sr, (600 + 900 * p.intensity) * swell)
-    # "Yeah!": higher, open-vowel voices, sustained rather than chattering.
-    voices = talkers(rng, n, sr, 4, 2, (180, 380), 1.5, 0.1, 0.9) * swell[:, None]
-    out = claps * F32(3.0) + voices * F32(0.35)
+    voices = shouts(rng, n, sr) * swell[:, None]
+    # Applause carries the cheer; the shouts sit about 10 dB under it.
+    out = claps * F32(1.0 / (np.std(claps) + 1e-9)) + voices * F32(0.3 / (np.std(voices) + 1e-9))
     for _ in range(int(rng.integers(0, 3))):  # a whistle or two
         m = int(rng.uniform(0.3, 0.7) * sr)
         k = np.linspace(0, 1, m)
