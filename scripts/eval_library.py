@@ -8,7 +8,7 @@ top-1 (top-5) hit when the best (any of the five best) AudioSet labels is one of
 labels (engines/evaluation/labels.py). Prints per class the top-1/top-5 hit rate over seeds and
 what YAMNet heard most often, then the overall mean over classes with an AudioSet counterpart.
 
-    python scripts/eval_library.py [--seeds 5] [--rate 48000] [--classes a,b] [--json out.json]
+    python scripts/eval_library.py [--seeds 5] [--first-seed 0] [--rate 48000] [--classes a,b] [--json out.json]
 """
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ def render(name: str, seed: int, sr: int):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds are FIRST_SEED .. FIRST_SEED+SEEDS-1")
     ap.add_argument("--rate", type=int, default=48000)
     ap.add_argument("--classes", default="", help="comma-separated subset (default: all)")
     ap.add_argument("--json", metavar="FILE")
@@ -52,7 +53,7 @@ def main(argv=None) -> int:
             continue
         top1 = top5 = 0
         heard = collections.Counter()
-        for seed in range(a.seeds):
+        for seed in range(a.first_seed, a.first_seed + a.seeds):
             v = metrics.clip_verdict(tagger, render(name, seed, a.rate), a.rate, name)
             top1 += v.hit_top1
             top5 += v.hit_top5
@@ -65,10 +66,11 @@ def main(argv=None) -> int:
     t5 = sum(r["top5"] for r in rows.values()) / n
     if skipped:
         print(f"skipped (no AudioSet counterpart): {', '.join(skipped)}")
-    print(f"({time.perf_counter() - t0:.0f} s, {a.seeds} seeds, {a.rate} Hz)", file=sys.stderr)
+    print(f"({time.perf_counter() - t0:.0f} s, seeds {a.first_seed}..{a.first_seed + a.seeds - 1}, {a.rate} Hz)",
+          file=sys.stderr)
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"classes": rows, "skipped": skipped, "top1": t1, "top5": t5, "seeds": a.seeds,
+            json.dump({"classes": rows, "skipped": skipped, "top1": t1, "top5": t5, "seeds": a.seeds, "first_seed": a.first_seed,
                        "rate": a.rate}, f, indent=1)
     print(f"library classes={len(rows)} agreement_top1={t1:.3f} agreement_top5={t5:.3f}")
     return 0

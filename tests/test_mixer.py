@@ -149,3 +149,15 @@ def test_format_conversion_round_trip(encoding, channels):
 def test_s16_clips_instead_of_wrapping():
     data = pcm.encode(np.array([[1.5], [-1.5]], np.float32), Encoding.PCM_S16LE)
     assert list(np.frombuffer(data, "<i2")) == [32767, -32768]
+
+
+def test_true_peak_skips_only_tiles_that_cannot_reach_the_floor():
+    from soundweaver.engines.limiter import true_peak, true_peak_above
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((20_000, 2)) * 0.05
+    x[7_000:7_300] = 0.9 * np.sin(np.arange(300) * 2.0 + 0.4)[:, None]  # peaks fall between samples
+    full, fast = true_peak(x), true_peak_above(x, 0.4)
+    hot = full >= 0.4
+    assert np.allclose(fast[hot], full[hot])
+    assert fast.max() == full.max() > np.abs(x).max() + 0.01  # the peak between samples is found
+    assert np.all(fast[~hot] < 0.4)

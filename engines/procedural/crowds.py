@@ -67,7 +67,7 @@ def applause(rng, n: int, sr: int, rate) -> np.ndarray:
     return dsp.bandpass(x, 400.0, min(7000.0, 0.45 * sr), sr, order=1)
 
 
-def shouts(rng, n: int, sr: int, groups: int = 6, per_group: int = 8) -> np.ndarray:
+def shouts(rng, n: int, sr: int, groups: int = 5, per_group: int = 5) -> np.ndarray:
     """A crowd's "yeah!" and "whoa!": many raised voices per group (wide, wandering pitch,
     swelling slowly rather than chattering), half breath, through open-vowel formants with the
     wide bandwidths of shouting; so many voices smear into a roar rather than a chord."""

@@ -173,16 +173,19 @@ def explosion(p: Params) -> np.ndarray:
     # Blast: broadband burst whose brightness collapses fast (the shock front passing).
     burst = dsp.white(rng, m) * dsp.attack_decay(m, 0.002, 0.4, sr)
     bright = dsp.highpass(burst, 1500.0, sr) * F32(0.5)
-    body = dsp.lowpass(dsp.white(rng, m), 900.0, sr) * dsp.attack_decay(m, 0.005, 1.2, sr)
-    # Sub boom: a falling sine, the chest-punch.
+    # Body: the roar of the blast itself, most of the energy, reaching up to ~1.5 kHz and
+    # dying over a couple of seconds.
+    body = dsp.lowpass(dsp.white(rng, m), 1500.0, sr) * dsp.attack_decay(m, 0.005, 2.0, sr)
+    # Sub boom: a falling sine, the chest-punch (felt more than heard: under the body).
     boom = dsp.sine(dsp.phase(30.0 + 70.0 * np.exp(-t / 0.15), m, sr)) * dsp.attack_decay(m, 0.005, 1.5, sr)
-    # Rumble tail: rolling brown noise.
-    tail = dsp.lowpass(dsp.brown(rng, m, sr), 200.0, sr) * dsp.attack_decay(m, 0.2, max(1.5, dur * 0.9), sr)
-    mono = bright + body * F32(1.5) + boom * F32(1.2) + tail * F32(1.5)
+    # Rumble tail: brown noise up to ~500 Hz rolling off the surroundings for seconds.
+    tail_env = dsp.attack_decay(m, 0.2, max(1.5, dur * 1.5), sr) * dsp.smooth_random(rng, m, 4.0, sr, 0.4, 1.0)
+    tail = dsp.lowpass(dsp.brown(rng, m, sr), 500.0, sr) * tail_env
+    mono = bright + body * F32(3.0) + boom * F32(0.4) + tail * F32(1.5)
     out = np.zeros((n, 2), dtype=F32)
     out[a:] = dsp.widen(rng, mono, sr, 0.009)
     # Debris raining down after.
-    out += shower(p, t0 + 0.3, 60 * (0.5 + p.intensity), 0.8, (400, 3000), (0.03, 0.07)) * F32(0.5)
+    out += shower(p, t0 + 0.3, 60 * (0.5 + p.intensity), 0.8, (400, 3000), (0.03, 0.07)) * F32(0.2)
     return out
 
 
