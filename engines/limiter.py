@@ -51,6 +51,8 @@ def true_peak_above(x: np.ndarray, floor: float) -> np.ndarray:
     padded = np.zeros(tiles * _TILE)
     padded[:n] = mag
     hot = np.flatnonzero(padded.reshape(tiles, _TILE).max(axis=1) >= floor)
+    if len(hot) == 0:
+        return mag
     if len(hot) == tiles:
         return true_peak(x)
     peak = mag.copy()

@@ -68,7 +68,9 @@ def cmd_serve(a) -> int:
         api_keys_file=a.api_keys_file, tls_cert=a.tls_cert, tls_key=a.tls_key, tls_client_ca=a.tls_client_ca,
         metrics_port=a.metrics_port,
         limits=Limits(max_sessions=a.max_sessions, max_cue_chars=a.max_cue_chars,
-                      max_cues_per_second=a.max_cues_per_second))
+                      max_cues_per_second=a.max_cues_per_second, max_message_bytes=a.max_message_bytes,
+                      min_chunk_ms=a.min_chunk_ms, max_chunk_ms=a.max_chunk_ms,
+                      min_lookahead_ms=a.min_lookahead_ms, max_lookahead_ms=a.max_lookahead_ms))
 
     def ready(server) -> None:
         print(f"soundweaver: listening on {server.address}", file=sys.stderr, flush=True)
@@ -266,6 +268,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-sessions", type=int, default=256)
     p.add_argument("--max-cue-chars", type=int, default=2000)
     p.add_argument("--max-cues-per-second", type=float, default=20.0)
+    p.add_argument("--max-message-bytes", type=int, default=4 * 1024 * 1024)
+    p.add_argument("--min-chunk-ms", type=int, default=5)
+    p.add_argument("--max-chunk-ms", type=int, default=200)
+    p.add_argument("--min-lookahead-ms", type=int, default=20)
+    p.add_argument("--max-lookahead-ms", type=int, default=2000)
     p.add_argument("--resume-window", type=float, default=30.0, help="seconds a detached session is kept")
     p.add_argument("--stall-timeout", type=float, default=30.0,
                    help="drop a client that stops reading or acking for this many seconds")

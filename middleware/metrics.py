@@ -39,6 +39,7 @@ class Metrics:
     engine_failures: int = 0
     rejected_cues: int = 0
     client_underruns: int = 0
+    internal_errors: int = 0
     render_seconds: dict = field(default_factory=lambda: defaultdict(float))
     rendered_audio_seconds: dict = field(default_factory=lambda: defaultdict(float))
     render_histograms: dict = field(default_factory=lambda: defaultdict(Histogram))
@@ -73,6 +74,8 @@ class Metrics:
         metric("rejected_cues_total", "counter", "Cues rejected with a Notice.", self.rejected_cues)
         metric("client_underruns_total", "counter", "Underruns reported by clients in PlaybackAck.",
                self.client_underruns)
+        metric("internal_errors_total", "counter", "Chunks replaced by silence after a mixing error.",
+               self.internal_errors)
         lines += ["# HELP soundweaver_render_seconds Wall time of render calls, per engine.",
                   "# TYPE soundweaver_render_seconds histogram"]
         for engine, h in sorted(self.render_histograms.items()):

@@ -18,6 +18,8 @@ import logging
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..engines.base import Clip, RenderRequest
 from ..engines.mixer import StreamMixer
 from ..models.bridge import SessionContext
@@ -57,7 +59,8 @@ class FlowControl:
         self.attach_frame, self.attach_time, self.acked = frame, now, False
 
     def on_ack(self, played_frame: int, emitted: int, now: float) -> None:
-        self.played = min(int(played_frame), emitted)
+        # playback only moves forward: a stale or confused ack must not stall the stream
+        self.played = min(max(int(played_frame), self.played), emitted)
         self.acked = True
         self.ack_time = now
 
@@ -343,7 +346,13 @@ class LiveSession:
             if e.id not in self.placed and e.state is not EventState.CANCELLED:
                 await self._place(e, lo)
         self._track_states(lo, hi)
-        samples = self.mixer.next_chunk(self.chunk_frames)
+        try:
+            samples = self.mixer.next_chunk(self.chunk_frames)
+        except Exception:  # a mixing bug must not end the game's audio: log it, send silence
+            log.exception("session %s: mixing failed at frame %d; sending silence", self.id, self.emitted,
+                          extra={"session": self.id})
+            self.metrics.internal_errors += 1
+            samples = np.zeros((self.chunk_frames, self.format.channels), np.float32)
         chunk = SentChunk(self.sequence, self.emitted, self.chunk_frames, self.timeline.revision,
                           self.mixer.output.encode(samples))
         self.sequence += 1

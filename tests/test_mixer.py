@@ -161,3 +161,16 @@ def test_true_peak_skips_only_tiles_that_cannot_reach_the_floor():
     assert np.allclose(fast[hot], full[hot])
     assert fast.max() == full.max() > np.abs(x).max() + 0.01  # the peak between samples is found
     assert np.all(fast[~hot] < 0.4)
+
+
+def test_limiter_releases_through_quiet_blocks():
+    """A loud block, then quiet ones while the gain is still recovering (the soak found a crash
+    here): output stays finite, under the ceiling, and returns to unity gain."""
+    lim = Limiter(SR, 2)
+    t = np.arange(480) / SR
+    loud = np.stack([1.5 * np.sin(2 * np.pi * 300 * t)] * 2, 1)
+    quiet = np.stack([0.01 * np.sin(2 * np.pi * 300 * t)] * 2, 1)
+    out = [lim.process(loud)] + [lim.process(quiet) for _ in range(60)]
+    y = np.concatenate(out)
+    assert np.isfinite(y).all() and true_peak_dbfs(y) <= -0.95
+    assert np.abs(out[-1]).max() == pytest.approx(0.01, rel=0.02)  # released

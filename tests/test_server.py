@@ -246,3 +246,4 @@ def test_render_rpc_is_deterministic_and_normalised(server):
     assert len(x) == a[-1].summary.frames
     assert abs(a[-1].summary.loudness_lufs - (-18.0)) < 1.5
     assert a[-1].summary.true_peak_dbfs <= -0.9
+

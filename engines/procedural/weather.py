@@ -77,10 +77,8 @@ def thunder_near(p: Params) -> np.ndarray:
     crack = dsp.bandpass(crack + tear, 300.0, 5000.0, sr) * F32(0.35 + 0.25 * p.intensity)
     out = np.zeros(n, dtype=F32)
     dsp.add_at(out, int(t0 * sr), crack)
-    # Roar and rolls: brown noise below a few hundred Hz, many swells (echoes of a long, kinked
-    # channel) that keep rolling to the end of the clip, grumbling at a few Hz.
-    env = _rolls(p, int(rng.integers(6, 10)), 0.7, 0.04, max(1.5, dur * 2.0), t0)
-    env *= dsp.smooth_random(rng, n, 4.0, sr, 0.3, 1.0)
+    # Roar and rolls: brown noise below a few hundred Hz, several swells.
+    env = _rolls(p, int(rng.integers(3, 6)), 0.45, 0.04, max(1.5, dur * 0.85), t0)
     rumble = dsp.lowpass(dsp.brown(rng, n, sr, 15.0), 220.0 + 120 * p.intensity, sr, order=4)
     mid = dsp.bandpass(dsp.white(rng, n), 150.0, 900.0, sr) * F32(0.12)
     roar = rumble * F32(1.4) + mid
