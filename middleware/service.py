@@ -57,9 +57,6 @@ class SessionManager:
         if start.resume_session_id:
             return self._resume(start, owner)
         lim = self.config.limits
-        if len(self.sessions) >= lim.max_sessions:
-            raise RpcError(grpc.StatusCode.RESOURCE_EXHAUSTED,
-                           f"server is at its limit of {lim.max_sessions} sessions; try again later")
         try:
             fmt = wire.audio_format(start.format)
         except ValueError as exc:
@@ -84,6 +81,9 @@ class SessionManager:
             problems.append(f"narrative is {len(start.narrative)} characters; the limit is {lim.max_cue_chars}")
         if problems:
             raise RpcError(grpc.StatusCode.INVALID_ARGUMENT, "invalid StartSession: " + "; ".join(problems))
+        if len(self.sessions) >= lim.max_sessions:  # a valid request the server cannot take now
+            raise RpcError(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                           f"server is at its limit of {lim.max_sessions} sessions; try again later")
         sid = secrets.token_hex(8)
         seed = int(start.seed)
         timeline = make_timeline(self.planner, seed=seed, state=state, scene=start.scene,

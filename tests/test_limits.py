@@ -24,8 +24,20 @@ def tight():
     srv.stop()
 
 
+async def _wait_idle(address):
+    """Sessions end asynchronously after EndSession: wait until the server holds none."""
+    async with grpc.aio.insecure_channel(address) as ch:
+        for _ in range(100):
+            info = await pb_grpc.SoundweaverStub(ch).GetServerInfo(pb.GetServerInfoRequest())
+            if info.active_sessions == 0:
+                return
+            await asyncio.sleep(0.05)
+    raise AssertionError("the server still holds sessions")
+
+
 def test_session_limit_is_resource_exhausted(tight):
     async def go():
+        await _wait_idle(tight.address)
         first = SessionClient(tight.address, FMT)
         await first.open()
         second = SessionClient(tight.address, FMT)
@@ -33,7 +45,7 @@ def test_session_limit_is_resource_exhausted(tight):
             await second.open()
         await second.close(end=False)
         await first.close()
-        await asyncio.sleep(0.3)
+        await _wait_idle(tight.address)
         third = SessionClient(tight.address, FMT)  # the slot is free again once the first ends
         await third.open()
         await third.close()
@@ -44,6 +56,7 @@ def test_session_limit_is_resource_exhausted(tight):
 
 def test_cue_rate_limit_rejects_with_a_notice_and_goes_on(tight):
     async def go():
+        await _wait_idle(tight.address)
         async with SessionClient(tight.address, FMT, lookahead_ms=200) as c:
             p = Player(c)
             rx = asyncio.create_task(p.receive())
