@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 
+from ..engines.evaluation.report import lane_rows
 from ..models.plan import EventState, Layer, Plan
 
 _LAYER_ORDER = [Layer.MUSIC, Layer.STINGER, Layer.AMBIENCE, Layer.FOLEY, Layer.VOICE]
@@ -15,19 +16,8 @@ _LAYER_COLOURS = {Layer.MUSIC: "#7b5ea7", Layer.STINGER: "#d1495b", Layer.AMBIEN
 
 
 def _lanes(events):
-    """Greedy rows inside a layer so overlapping events do not hide each other."""
-    rows: list[float] = []  # end time of the last event in each row
-    out = []
-    for e in sorted(events, key=lambda e: (e.start_s, -e.duration_s)):
-        for i, end in enumerate(rows):
-            if e.start_s >= end - 1e-6:
-                rows[i] = e.end_s
-                out.append((e, i))
-                break
-        else:
-            rows.append(e.end_s)
-            out.append((e, len(rows) - 1))
-    return out, max(1, len(rows))
+    placed = lane_rows(events)
+    return placed, max([row + 1 for _, row in placed], default=1)
 
 
 def plot_plan(plan: Plan, path, title: str | None = None) -> None:

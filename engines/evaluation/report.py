@@ -75,8 +75,9 @@ def table(results: Sequence, summary: dict) -> str:
     return "\n".join(lines)
 
 
-def _lanes(events):
-    rows: list[float] = []
+def lane_rows(events) -> list:
+    """Greedy rows so overlapping events do not hide each other: [(event, row index)]."""
+    rows: list[float] = []  # end time of the last event in each row
     out = []
     for e in sorted(events, key=lambda e: (e.start_s, -e.duration_s)):
         for i, end in enumerate(rows):
@@ -106,7 +107,7 @@ def plot_narrative(result, path) -> pathlib.Path:
     tm = {t["id"]: t for t in result.timing["events"]}
     events = result.plan.events
     layers = [l for l in _LAYER_ORDER if any(e.layer == l for e in events)]
-    placed = {l: _lanes([e for e in events if e.layer == l]) for l in layers}
+    placed = {l: lane_rows([e for e in events if e.layer == l]) for l in layers}
     n_rows = sum(max([row for _, row in placed[l]] + [0]) + 1 for l in layers) or 1
     dur = len(result.track) / result.sample_rate
     fig, (ax_s, ax_p) = plt.subplots(2, 1, sharex=True, figsize=(max(9.0, min(24.0, 3.0 + 0.45 * dur)), 4.0 + 0.38 * n_rows),
