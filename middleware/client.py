@@ -68,11 +68,17 @@ class SessionClient:
         start.CopyFrom(self.start_msg)
         start.resume_session_id = resume_session_id
         start.resume_from_frame = resume_from_frame
+        # Wait for the server's headers first: a call it refuses up front (no key, shutting down)
+        # then ends with the server's status instead of this client's failed write (INTERNAL).
+        await self.call.initial_metadata()
+        if self.call.done():
+            raise grpc.aio.AioRpcError(await self.call.code(), await self.call.initial_metadata(),
+                                       await self.call.trailing_metadata(), await self.call.details())
         await self.call.write(pb.ClientMessage(start=start))
         msg = await self.call.read()
         if msg is grpc.aio.EOF:
-            await self.call  # raises the status the server ended with
-            raise ConnectionError("stream ended before SessionStarted")
+            raise grpc.aio.AioRpcError(await self.call.code(), await self.call.initial_metadata(),
+                                       await self.call.trailing_metadata(), await self.call.details())
         if msg.WhichOneof("kind") != "started":
             raise ConnectionError(f"expected started, got {msg.WhichOneof('kind')}")
         self.started = msg.started

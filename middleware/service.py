@@ -282,6 +282,9 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
     async def Session(self, request_iterator, context):
         if self.draining:
             await context.abort(grpc.StatusCode.UNAVAILABLE, "server is shutting down; connect to another server")
+        # Headers at once: a client can wait for them before writing `start`, so a call refused
+        # up front (no key, shutting down) reports that status, not its own failed write.
+        await context.send_initial_metadata(())
         try:
             first = await asyncio.wait_for(request_iterator.__anext__(), timeout=30.0)
         except (StopAsyncIteration, asyncio.TimeoutError):
