@@ -61,6 +61,7 @@ class TransportBaselineService(pb_grpc.SoundweaverServicer):
         self.default_lookahead_ms = default_lookahead_ms
 
     async def Session(self, request_iterator, context):
+        await context.send_initial_metadata(())  # as the real server does (clients wait for it)
         first = await request_iterator.__anext__()
         if first.WhichOneof("kind") != "start":
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "the first message must be start")

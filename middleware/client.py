@@ -22,6 +22,9 @@ from ..v1 import soundweaver_pb2_grpc as pb_grpc
 from . import wire
 
 
+HEADERS_WAIT_S = 5.0
+
+
 @dataclass
 class Received:
     sequence: int
@@ -70,7 +73,10 @@ class SessionClient:
         start.resume_from_frame = resume_from_frame
         # Wait for the server's headers first: a call it refuses up front (no key, shutting down)
         # then ends with the server's status instead of this client's failed write (INTERNAL).
-        await self.call.initial_metadata()
+        try:  # a server that holds its headers until it has our first message gets it anyway
+            await asyncio.wait_for(asyncio.shield(self.call.initial_metadata()), HEADERS_WAIT_S)
+        except asyncio.TimeoutError:
+            pass
         if self.call.done():
             raise grpc.aio.AioRpcError(await self.call.code(), await self.call.initial_metadata(),
                                        await self.call.trailing_metadata(), await self.call.details())
