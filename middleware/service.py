@@ -16,8 +16,7 @@ from ..engines.base import Engine
 from ..engines.track import render_track
 from ..models import sound_classes
 from ..models.bridge import session_context
-from ..models.plan import EMOTIONS, SCENES, AudioFormat, Cue, GameState
-from ..models.plan import Notice
+from ..models.plan import EMOTIONS, SCENES, AudioFormat, Cue, GameState, Notice
 from ..models.planner import CueSheetWatcher, RulePlanner, make_timeline, plan_narrative
 from ..v1 import soundweaver_pb2 as pb
 from ..v1 import soundweaver_pb2_grpc as pb_grpc

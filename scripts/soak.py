@@ -26,7 +26,7 @@ from soundweaver.models.plan import AudioFormat, Encoding
 
 async def game(i: int, address: str, seconds: float, out: dict, first_drop_s: float = 20.0) -> None:
     rng = random.Random(i)
-    rate, chunk = 48000, 960
+    rate = 48000
     client = SessionClient(address, AudioFormat(rate, 2, Encoding.PCM_S16LE), seed=i, lookahead_ms=150)
     started = await client.open()
     held = 0  # first frame not yet received

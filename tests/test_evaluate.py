@@ -21,7 +21,7 @@ from scipy import signal
 from soundweaver.engines.evaluation import load_cases, metrics, yamnet
 from soundweaver.engines.evaluation.labels import HIT_LABELS, NO_COUNTERPART, hit_labels
 from soundweaver.models import sound_classes
-from soundweaver.models.plan import Layer, SoundEvent
+from soundweaver.models.plan import SoundEvent
 
 SR = yamnet.SAMPLE_RATE
 ROOT = pathlib.Path(__file__).resolve().parents[1]

@@ -14,7 +14,6 @@ from soundweaver.engines.procedural import ProceduralEngine
 from soundweaver.middleware.client import Player, SessionClient
 from soundweaver.middleware.config import ServerConfig
 from soundweaver.models.plan import AudioFormat, Encoding
-from soundweaver.v1 import soundweaver_pb2 as pb
 
 from conftest import ServerProcess, ServerThread
 

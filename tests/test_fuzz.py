@@ -9,7 +9,6 @@ import asyncio
 import math
 
 import grpc
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

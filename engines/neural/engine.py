@@ -141,7 +141,6 @@ class NeuralEngine(Engine):
         missing = missing_requirements()
         if missing:
             raise ImportError(f"the neural engine needs {', '.join(missing)} (pip install 'soundweaver[neural]')")
-        import torch
 
         from ...models.decoders.stable_audio import load_components
         _quiet_libraries()

@@ -204,7 +204,7 @@ class LLMPlanner(Planner):
 
     def generate_json(self, text: str, state: GameState | None, seed: int, max_time: float | None = None) -> str:
         """Constrained generation; returns the decoded JSON text (raises when it did not finish)."""
-        torch, xgr = self._torch, self._xgr
+        torch = self._torch
         from xgrammar.contrib.hf import LogitsProcessor
 
         tok, model = self._tok, self._model
