@@ -78,17 +78,20 @@ class SessionClient:
         except asyncio.TimeoutError:
             pass
         if self.call.done():
-            raise grpc.aio.AioRpcError(await self.call.code(), await self.call.initial_metadata(),
-                                       await self.call.trailing_metadata(), await self.call.details())
+            raise await self._status_error()
         await self.call.write(pb.ClientMessage(start=start))
         msg = await self.call.read()
         if msg is grpc.aio.EOF:
-            raise grpc.aio.AioRpcError(await self.call.code(), await self.call.initial_metadata(),
-                                       await self.call.trailing_metadata(), await self.call.details())
+            raise await self._status_error()
         if msg.WhichOneof("kind") != "started":
             raise ConnectionError(f"expected started, got {msg.WhichOneof('kind')}")
         self.started = msg.started
         return self.started
+
+    async def _status_error(self) -> grpc.aio.AioRpcError:
+        """The status the server ended this call with, as the error gRPC raises for it."""
+        return grpc.aio.AioRpcError(await self.call.code(), await self.call.initial_metadata(),
+                                    await self.call.trailing_metadata(), await self.call.details())
 
     async def close(self, end: bool = True) -> None:
         if self.call is not None:

@@ -304,7 +304,7 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
             await context.write(pb.ServerMessage(started=pb.SessionStarted(
                 session_id=session.id, format=wire.audio_format_pb(session.format),
                 chunk_frames=session.chunk_frames,
-                lookahead_ms=round(1000 * session.lookahead_frames / session.rate),
+                lookahead_ms=round(1000 * session.flow.lookahead_frames / session.rate),
                 engine=session.engine, start_frame=session.flow.attach_frame,
                 resume_window_ms=int(1000 * self.config.resume_window_s),
                 resume_buffer_ms=int(1000 * self.config.resume_buffer_s), seed=session.seed)))

@@ -165,7 +165,6 @@ class LiveSession:
         self.format = fmt
         self.rate = fmt.sample_rate
         self.chunk_frames = chunk_frames
-        self.lookahead_frames = lookahead_frames
         self.seed = seed
         self.engine = engine
         self.timeline = timeline
@@ -368,18 +367,13 @@ class LiveSession:
     async def _place(self, e: SoundEvent, lo: int) -> None:
         clip = await self._clip_in_time(e)
         if clip is None:  # not even the fallback made it: slide to the next chunk
-            if not e.late:
-                e.late = True
-                self.metrics.late_events += 1
-                self.changed[e.id] = e
+            self._mark_late(e)
             return
         start = int(round(e.start_s * self.rate))
         if start < lo:  # slid: start it now, from its beginning, rather than cut its head off
             e.start_s = lo / self.rate
             start = lo
-            if not e.late:
-                e.late = True
-                self.metrics.late_events += 1
+            self._mark_late(e)
         e.engine = clip.engine
         self.mixer.mixer.add(e, clip, start)
         self.placed.add(e.id)
@@ -412,9 +406,15 @@ class LiveSession:
                 self.notice(Notice("engine_failed", f"{self.engine} failed on event {e.id} "
                                    f"({job.exception()}); rendered by procedural instead", "warning", e.cue_id))
             else:
-                e.late = True
-                self.metrics.late_events += 1
+                self._mark_late(e)
         return await self._await(fb, self.render_budget(time.monotonic()))
+
+    def _mark_late(self, e: SoundEvent) -> None:
+        """Late once per event: counted, and reported in the next PlanUpdate."""
+        if not e.late:
+            e.late = True
+            self.metrics.late_events += 1
+            self.changed[e.id] = e
 
     @staticmethod
     async def _await(job: asyncio.Future, budget: float) -> Clip | None:
