@@ -63,7 +63,7 @@ class TransportBaselineService(pb_grpc.SoundweaverServicer):
     async def Session(self, request_iterator, context):
         await context.send_initial_metadata(())  # as the real server does (clients wait for it)
         first = await request_iterator.__anext__()
-        if first.WhichOneof("kind") != "start":
+        if isinstance(first, wire.Undecodable) or first.WhichOneof("kind") != "start":
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "the first message must be start")
         start = first.start
         fmt = wire.audio_format(start.format)
@@ -77,7 +77,7 @@ class TransportBaselineService(pb_grpc.SoundweaverServicer):
 
         async def read() -> None:
             async for msg in request_iterator:
-                kind = msg.WhichOneof("kind")
+                kind = None if isinstance(msg, wire.Undecodable) else msg.WhichOneof("kind")
                 if kind == "ack":
                     session.flow.on_ack(msg.ack.played_frame, session.emitted, time.monotonic())
                     session.wake.set()

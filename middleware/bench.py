@@ -35,7 +35,7 @@ import numpy as np
 from ..models.plan import AudioFormat, Encoding
 from ..v1 import soundweaver_pb2 as pb
 from ..v1 import soundweaver_pb2_grpc as pb_grpc
-from .client import Player, SessionClient
+from .client import Connection, Player, SessionClient, add_connection_args
 
 CUES = ["footsteps on gravel", "a door slamming shut", "thunder roaring", "a car skidding",
         "glass shattering", "a dog barks twice", "an explosion", "a scream", "keys jingle",
@@ -87,7 +87,7 @@ def _stats(values) -> dict:
 class ServerProcess:
     """`soundweaver serve --port 0` in a subprocess, with /proc readings of its CPU and memory."""
 
-    def __init__(self, extra_args: list[str] = ()):
+    def __init__(self, extra_args: list[str] = (), connection: Connection | None = None):
         cmd = [sys.executable, "-m", "soundweaver.middleware.cli", "--log-level", "WARNING", "serve",
                "--port", "0", *extra_args]
         self.proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
@@ -104,6 +104,7 @@ class ServerProcess:
         if not self.address:
             self.proc.kill()
             raise RuntimeError(f"server did not start: {' '.join(cmd)}")
+        self.connection = (connection or Connection("")).with_target(self.address)
 
     def pids(self) -> list[int]:
         """The server and its render worker processes."""
@@ -147,10 +148,10 @@ class ServerProcess:
             self.proc.kill()
 
 
-async def _game(i: int, address: str, cfg: BenchConfig, out: dict) -> None:
+async def _game(i: int, conn: Connection, cfg: BenchConfig, out: dict) -> None:
     rng = random.Random(cfg.seed * 1000 + i)
     fmt = AudioFormat(cfg.rate, cfg.channels, Encoding.PCM_S16LE)
-    client = SessionClient(address, fmt, chunk_ms=cfg.chunk_ms, lookahead_ms=cfg.lookahead_ms, seed=i)
+    client = SessionClient(conn, fmt, chunk_ms=cfg.chunk_ms, lookahead_ms=cfg.lookahead_ms, seed=i)
     t_open = time.monotonic()
     try:
         await client.open()
@@ -184,10 +185,10 @@ async def _game(i: int, address: str, cfg: BenchConfig, out: dict) -> None:
         await client.close()
 
 
-async def _server_stats(address: str) -> pb.ServerStats:
-    import grpc
-    async with grpc.aio.insecure_channel(address) as ch:
-        info = await pb_grpc.SoundweaverStub(ch).GetServerInfo(pb.GetServerInfoRequest(), timeout=10)
+async def _server_stats(conn: Connection) -> pb.ServerStats:
+    async with conn.aio_channel() as ch:
+        info = await pb_grpc.SoundweaverStub(ch).GetServerInfo(pb.GetServerInfoRequest(), metadata=conn.metadata,
+                                                               timeout=conn.timeout or 10)
     return info.stats
 
 
@@ -202,15 +203,15 @@ async def run_games(server: ServerProcess, kind: str, n: int, cfg: BenchConfig) 
             await asyncio.sleep(0.2)
 
     sampler = asyncio.create_task(sample_rss())
-    before = await _server_stats(server.address) if kind == "server" else None
+    before = await _server_stats(server.connection) if kind == "server" else None
     cpu0, t0 = server.cpu_s(), time.monotonic()
-    await asyncio.gather(*(_game(i, server.address, cfg, out) for i in range(n)))
+    await asyncio.gather(*(_game(i, server.connection, cfg, out) for i in range(n)))
     cpu = (server.cpu_s() - cpu0) / (time.monotonic() - t0) * 100
     stop.set()
     await sampler
     rtf = float("nan")
     if before is not None:
-        after = await _server_stats(server.address)
+        after = await _server_stats(server.connection)
         rtf = after.render_realtime_factor.get("procedural", float("nan"))
     return RunResult(kind, n, cfg.seconds, out["cues"], _stats(out["latency"]), _stats(out["first"]),
                      _stats(out["jitter"]), out["underruns"], out["underrun_ms"], cpu, peak[0], rtf,
@@ -311,7 +312,6 @@ async def find_capacity(server: ServerProcess, cfg: BenchConfig, upper: int = 25
 
 def register(sub) -> None:
     p = sub.add_parser("bench", help="latency and capacity benchmark over real gRPC")
-    p.add_argument("--server", help="benchmark a running server HOST:PORT (default: start one)")
     p.add_argument("--sessions", default="1,8,32,64", help="comma-separated N to sweep")
     p.add_argument("--seconds", type=float, default=10.0, help="played seconds per game and N")
     p.add_argument("--chunk-ms", type=int, default=20)
@@ -329,10 +329,18 @@ def register(sub) -> None:
                         "(e.g. --compare-args=--render-threads), and report both")
     p.add_argument("--json", metavar="FILE")
     p.add_argument("--plot", metavar="PNG")
+    add_connection_args(p, None, "benchmark this running server (default: start one; the connection options "
+                                 "then apply to the started server under test)", timeout_default=10.0)
     p.set_defaults(func=cmd_bench)
 
 
 def cmd_bench(a) -> int:
+    if a.plot:  # before minutes of benchmarking, not after
+        from .plots import plotting_problem
+        problem = plotting_problem("--plot")
+        if problem:
+            print(f"soundweaver bench: {problem}", file=sys.stderr)
+            return 2
     cfg = BenchConfig(sessions=[int(s) for s in a.sessions.split(",") if s.strip()], seconds=a.seconds,
                       chunk_ms=a.chunk_ms, buffer_chunks=a.buffer_chunks, lookahead_ms=a.lookahead_ms,
                       cue_every_s=a.cue_every, seed=a.seed, p99_bound_ms=a.p99_bound_ms)
@@ -340,9 +348,13 @@ def cmd_bench(a) -> int:
 
 
 async def _bench(a, cfg: BenchConfig) -> int:
-    server = _Remote(a.server) if a.server else ServerProcess(a.serve_args.split())
-    baseline = None if a.no_baseline else ServerProcess(["--transport-baseline"])
-    other = ServerProcess(a.compare_args.split()) if a.compare_args is not None else None
+    conn = Connection.from_args(a, target=a.server or "")
+    plain = Connection("", api_key=conn.api_key, timeout=conn.timeout)  # the baseline: no TLS options
+    server = _Remote(conn) if a.server else ServerProcess(a.serve_args.split(), conn)
+    if a.server:  # a server that cannot be reached or refuses us ends here, not after the sweep
+        await _server_stats(conn)
+    baseline = None if a.no_baseline else ServerProcess(["--transport-baseline"], plain)
+    other = ServerProcess(a.compare_args.split(), conn) if a.compare_args is not None else None
     rows, other_rows, capacity, probes = [], [], None, []
     try:
         for n in cfg.sessions:
@@ -394,8 +406,9 @@ async def _bench(a, cfg: BenchConfig) -> int:
 class _Remote:
     """A server we did not start: no /proc readings."""
 
-    def __init__(self, address: str):
-        self.address = address
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        self.address = connection.target
 
     def cpu_s(self) -> float:
         return float("nan")

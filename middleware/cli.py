@@ -2,6 +2,11 @@
 
 Modules named ``commands_*.py`` in this package add subcommands through ``register(subparsers)``;
 they must import heavy packages inside their commands, never at import time.
+
+Client commands (info, listen, render --server, bench) share one set of connection options
+(``client.add_connection_args``). Exit codes: 0 success, 1 the server could not be reached or
+refused (one line: ``soundweaver CMD: STATUS: details``), 2 a usage error or a missing optional
+package (argparse's message, or one line naming what to install).
 """
 from __future__ import annotations
 
@@ -15,9 +20,30 @@ import threading
 import time
 from pathlib import Path
 
+from .. import __version__
 from ..models.plan import AudioFormat, Encoding, GameState
 
 DEFAULT_ADDRESS = "127.0.0.1:50051"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _connection(a):
+    from .client import Connection
+    return Connection.from_args(a)
+
+
+def _need_plotting(command: str, what: str, extra: str = "plot") -> int | None:
+    """Before any work: 2 and one line naming the install when matplotlib is missing, else None."""
+    from .plots import plotting_problem
+    problem = plotting_problem(what, extra)
+    if problem is None:
+        return None
+    print(f"soundweaver {command}: {problem}", file=sys.stderr)
+    return 2
+
+
+class UsageError(ValueError):
+    """A bad value the parser could not check: the command ends with exit code 2 and the message."""
 
 
 def _state_from_args(pairs: list[str]) -> GameState:
@@ -26,7 +52,7 @@ def _state_from_args(pairs: list[str]) -> GameState:
     for pair in pairs or []:
         key, _, value = pair.partition("=")
         if not key or not _:
-            raise SystemExit(f"--state expects key=value, got {pair!r}")
+            raise UsageError(f"--state expects key=value, got {pair!r}")
         try:
             params[key] = float(value)
         except ValueError:
@@ -37,7 +63,7 @@ def _state_from_args(pairs: list[str]) -> GameState:
 def _format_from_args(a) -> AudioFormat:
     fmt = AudioFormat(a.rate, a.channels, Encoding(a.encoding))
     if fmt.problems():
-        raise SystemExit("bad format: " + "; ".join(fmt.problems()))
+        raise UsageError("bad format: " + "; ".join(fmt.problems()))
     return fmt
 
 
@@ -87,6 +113,8 @@ def cmd_serve(a) -> int:
 
 # ---------------------------------------------------------------------------------------- plan
 def cmd_plan(a) -> int:
+    if a.plot and (rc := _need_plotting("plan", "--plot")) is not None:
+        return rc
     from ..models.planner import plan_narrative, plan_to_dict
     plan = plan_narrative(a.text, state=_state_from_args(a.state), seed=a.seed)
     if a.json:
@@ -111,7 +139,7 @@ def cmd_render(a) -> int:
     import soundfile as sf
     fmt = _format_from_args(a)
     if a.server:
-        samples, summary, plan = asyncio.run(_render_remote(a, fmt))
+        samples, summary, plan = asyncio.run(_render_remote(_connection(a), a, fmt))
     else:
         from ..engines.registry import create_engine
         from ..engines.track import render_track
@@ -136,8 +164,7 @@ def cmd_render(a) -> int:
     return 0
 
 
-async def _render_remote(a, fmt: AudioFormat):
-    import grpc
+async def _render_remote(conn, a, fmt: AudioFormat):
     import numpy as np
 
     from ..engines.pcm import decode
@@ -145,18 +172,26 @@ async def _render_remote(a, fmt: AudioFormat):
     from ..v1 import soundweaver_pb2_grpc as pb_grpc
     from . import wire
     state = _state_from_args(a.state)
-    async with grpc.aio.insecure_channel(a.server) as channel:
+    async with conn.aio_channel() as channel:
         stub = pb_grpc.SoundweaverStub(channel)
         parts, summary, plan_msg = [], None, None
-        async for msg in stub.Render(pb.RenderRequest(text=a.text, format=wire.audio_format_pb(fmt), seed=a.seed,
-                                                      engine=a.engine, state=wire.game_state_pb(state),
-                                                      duration_s=a.duration)):
+        call = stub.Render(pb.RenderRequest(text=a.text, format=wire.audio_format_pb(fmt), seed=a.seed,
+                                            engine=a.engine, state=wire.game_state_pb(state),
+                                            duration_s=a.duration), metadata=conn.metadata)
+        try:  # the plan comes first, before rendering: that much must arrive within the deadline
+            await asyncio.wait_for(call.initial_metadata(), conn.timeout)
+        except asyncio.TimeoutError:
+            call.cancel()
+            raise conn.deadline_error("answer") from None
+        async for msg in call:
             if msg.HasField("plan"):
                 plan_msg = msg.plan
             if msg.HasField("audio"):
                 parts.append(decode(msg.audio.data, fmt.encoding, fmt.channels))
             if msg.HasField("summary"):
                 summary = msg.summary
+    if plan_msg is None or summary is None:
+        raise ConnectionError(f"server {conn.target} ended the render before sending the whole track")
     from ..models.plan import Layer, Plan, SoundEvent
     events = [SoundEvent(e.id, e.caption, e.sound_class, Layer(wire.layer_name(e.layer)), e.start_s, e.duration_s)
               for e in plan_msg.events]
@@ -168,15 +203,22 @@ async def _render_remote(a, fmt: AudioFormat):
 def cmd_listen(a) -> int:
     import soundfile as sf
 
-    from .client import Player, SessionClient
+    from .client import Player, SessionClient, rpc_error_line
     fmt = _format_from_args(a)
+    conn = _connection(a)
     cues = list(a.cues)
     lines: asyncio.Queue | None = None
 
     async def run() -> "tuple":
-        nonlocal lines
-        client = SessionClient(a.server, fmt, chunk_ms=a.chunk_ms, lookahead_ms=a.lookahead_ms, seed=a.seed,
+        client = SessionClient(conn, fmt, chunk_ms=a.chunk_ms, lookahead_ms=a.lookahead_ms, seed=a.seed,
                                engine=a.engine, scene=a.scene)
+        try:
+            return await session(client)
+        finally:
+            await client.close()
+
+    async def session(client) -> "tuple":
+        nonlocal lines
         t_open = time.monotonic()
         await client.open()
         player = Player(client, prebuffer_chunks=a.prebuffer)
@@ -205,14 +247,20 @@ def cmd_listen(a) -> int:
                 print(f"{t:6.2f}s cue {cid}: {text}", file=sys.stderr)
 
         first = asyncio.create_task(player._have_audio.wait())
-        await first
+        await asyncio.wait({first, receiver}, return_when=asyncio.FIRST_COMPLETED)
+        if not first.done():  # the stream ended before the prebuffer filled: say how
+            first.cancel()
+            receiver.result()
+            raise ConnectionError(f"server {conn.target} ended the stream before sending audio")
         first_ms = 1000 * (player.arrivals[0] - t_open) if player.arrivals else float("nan")
         await player.play(a.seconds, on_tick)
-        await client.close()
+        ended = None  # a stream the server ended with an error status (dropped, shut down)
+        if receiver.done() and not receiver.cancelled() and receiver.exception() is not None:
+            ended = receiver.exception()
         receiver.cancel()
-        return player, player.report(a.seconds, first_ms)
+        return player, player.report(a.seconds, first_ms), ended
 
-    player, report = asyncio.run(run())
+    player, report, ended = asyncio.run(run())
     audio = player.audio()
     subtype = "FLOAT" if fmt.encoding is Encoding.PCM_F32LE else "PCM_16"
     sf.write(a.output, audio, fmt.sample_rate, subtype=subtype)
@@ -221,33 +269,52 @@ def cmd_listen(a) -> int:
     print(f"wrote {a.output}: {len(audio) / fmt.sample_rate:.2f} s received, {report.gaps} gaps, "
           f"first chunk after {report.first_chunk_ms:.0f} ms, {report.plan_updates} plan updates", file=sys.stderr)
     print(report.summary_line())
+    if ended is not None:
+        print(rpc_error_line("listen", ended, conn.target), file=sys.stderr)
+        return 1
     return 0
 
 
 # ---------------------------------------------------------------------------------------- info
 def cmd_info(a) -> int:
-    import grpc
     from google.protobuf import json_format
 
     from ..v1 import soundweaver_pb2 as pb
     from ..v1 import soundweaver_pb2_grpc as pb_grpc
-    with grpc.insecure_channel(a.server) as channel:
-        info = pb_grpc.SoundweaverStub(channel).GetServerInfo(pb.GetServerInfoRequest(), timeout=10)
-    print(json_format.MessageToJson(info))
+    conn = _connection(a)
+
+    async def get():
+        async with conn.aio_channel() as channel:
+            return await pb_grpc.SoundweaverStub(channel).GetServerInfo(
+                pb.GetServerInfoRequest(), metadata=conn.metadata, timeout=conn.timeout)
+    print(json_format.MessageToJson(asyncio.run(get())))
     return 0
 
 
 # ---------------------------------------------------------------------------------------- gallery
 def cmd_gallery(a) -> int:
+    if (rc := _need_plotting("gallery", "the spectrogram contact sheet")) is not None:
+        return rc
+    fmt = AudioFormat(a.rate, 1)
+    if fmt.problems():
+        print("soundweaver gallery: " + "; ".join(fmt.problems()), file=sys.stderr)
+        return 2
     from ..engines.procedural.gallery import render_gallery
-    paths = render_gallery(Path(a.output), sample_rate=a.rate, seed=a.seed)
+
+    def progress(i: int, n: int, name: str) -> None:
+        print(f"[{i:>{len(str(n))}}/{n}] {name}" if name else "drawing the contact sheet",
+              file=sys.stderr, flush=True)
+    paths = render_gallery(Path(a.output), sample_rate=a.rate, seed=a.seed, progress=progress)
     print(f"wrote {len(paths)} files to {a.output}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .client import add_connection_args
     ap = argparse.ArgumentParser(prog="soundweaver", description=__doc__.splitlines()[0])
-    ap.add_argument("--log-level", default="INFO")
+    ap.add_argument("--version", action="version", version=f"soundweaver {__version__}")
+    ap.add_argument("--log-level", default="INFO", type=str.upper, choices=LOG_LEVELS,
+                    help="one of " + ", ".join(LOG_LEVELS) + " (default INFO)")
     ap.add_argument("--log-format", default="text", choices=("text", "json"),
                     help="json: one object per line, with the session id on session records")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -303,14 +370,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", default="procedural")
     p.add_argument("--duration", type=float, default=0.0, help="seconds (default: the plan's length)")
     p.add_argument("--state", action="append", metavar="KEY=VALUE")
-    p.add_argument("--server", help="render on a server (HOST:PORT) instead of in this process")
     p.add_argument("--workers", type=int, default=1)
+    add_connection_args(p, None, "render on this server instead of in this process", timeout_default=10.0)
     _add_format_args(p)
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("listen", help="connect as a game: play the stream in real time, send cues")
     p.add_argument("cues", nargs="*", help="cue texts (default: one per line on stdin)")
-    p.add_argument("--server", default=DEFAULT_ADDRESS)
     p.add_argument("--seconds", type=float, default=10.0)
     p.add_argument("-o", "--output", default="listen.wav")
     p.add_argument("--every", type=float, default=3.0, help="seconds between argument cues")
@@ -322,10 +388,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", default="")
     p.add_argument("--scene", default="")
     _add_format_args(p)
+    add_connection_args(p, DEFAULT_ADDRESS, timeout_default=10.0)
     p.set_defaults(func=cmd_listen)
 
     p = sub.add_parser("info", help="print a server's engines, formats and limits")
-    p.add_argument("--server", default=DEFAULT_ADDRESS)
+    add_connection_args(p, DEFAULT_ADDRESS)
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("gallery", help="render every procedural class to WAV plus a spectrogram sheet")
@@ -346,11 +413,61 @@ def _package_path() -> list[str]:
     return [str(Path(__file__).parent)]
 
 
+def _check_connection_args(args) -> None:
+    """Connection options that cannot work end here, as usage errors (exit 2), before any traffic."""
+    if not hasattr(args, "api_key"):
+        return
+    from .client import Connection, ConnectionOptionError
+    if args.command == "render" and not args.server:
+        given = [f for f, v in (("--api-key", args.api_key), ("--tls", args.tls), ("--tls-ca", args.tls_ca),
+                                ("--tls-cert", args.tls_cert), ("--tls-key", args.tls_key),
+                                ("--tls-server-name", args.tls_server_name)) if v]
+        if given:
+            _usage_exit(args, f"{', '.join(given)} {'applies' if len(given) == 1 else 'apply'} only with --server")
+        return
+    try:
+        Connection.from_args(args, target=args.server or "")
+    except ConnectionOptionError as exc:
+        _usage_exit(args, str(exc))
+
+
+def _usage_exit(args, message: str) -> None:
+    print(f"soundweaver {args.command}: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    _check_connection_args(args)
     from .logs import configure
     configure(args.log_level, args.log_format)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"soundweaver {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"soundweaver {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        line = _error_line(args, exc)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return 1
+
+
+def _error_line(args, exc: BaseException) -> str | None:
+    """One line for what a user can act on: a failed RPC (status, details, address) or an OS-level
+    error (a file, a port); None for anything else, which is a bug and keeps its traceback."""
+    grpc = sys.modules.get("grpc")
+    if grpc is not None and isinstance(exc, grpc.RpcError):
+        from .client import rpc_error_line
+        return rpc_error_line(args.command, exc, getattr(args, "server", None), getattr(args, "timeout", None))
+    if isinstance(exc, OSError):
+        return f"soundweaver {args.command}: {exc}"
+    return None
 
 
 if __name__ == "__main__":

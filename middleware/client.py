@@ -1,5 +1,11 @@
 """The Python client: what `soundweaver listen`, the tests and the benchmark use to act like a game.
 
+``Connection`` is the one place that knows how a client reaches a server: address, API key
+(`authorization: Bearer KEY` metadata), plaintext or TLS (root certificates, a client certificate
+for mutual TLS, a server-name override) and the connect deadline. ``add_connection_args`` gives
+every client command (info, listen, render --server, bench) the same options for it, and
+``rpc_error_line`` turns a failed call into the one line those commands print.
+
 ``SessionClient`` speaks the Session stream. ``Player`` plays what it receives on a real-time
 playback clock with an engine-like buffer: it consumes audio as time passes, counts underruns
 when the buffer runs dry, acknowledges what it played, and measures cue-to-audio latency: from
@@ -7,10 +13,13 @@ sending a cue to receiving the first chunk that contains audio of the cue's firs
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
 import itertools
+import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import grpc
 import numpy as np
@@ -23,6 +32,124 @@ from . import wire
 
 
 HEADERS_WAIT_S = 5.0
+API_KEY_ENV = "SOUNDWEAVER_API_KEY"
+
+
+class ConnectionOptionError(ValueError):
+    """Connection options that cannot work together (or name files that are not there)."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach one server: its address, the API key, TLS settings and the connect deadline.
+
+    Any TLS option (``tls``, ``tls_ca``, ``tls_cert``/``tls_key``, ``tls_server_name``) makes the
+    channel secure; without ``tls_ca`` the system's root certificates verify the server.
+    ``timeout`` (seconds, None: no deadline) bounds connecting: a unary call's whole deadline,
+    a session's wait for ``SessionStarted``.
+    """
+    target: str
+    api_key: str | None = None
+    tls: bool = False
+    tls_ca: str | None = None
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    tls_server_name: str | None = None
+    timeout: float | None = None
+
+    @classmethod
+    def from_args(cls, a: argparse.Namespace, target: str | None = None) -> "Connection":
+        """From the options ``add_connection_args`` adds; the key falls back to $SOUNDWEAVER_API_KEY."""
+        conn = cls(target if target is not None else a.server,
+                   api_key=a.api_key or os.environ.get(API_KEY_ENV) or None,
+                   tls=a.tls, tls_ca=a.tls_ca, tls_cert=a.tls_cert, tls_key=a.tls_key,
+                   tls_server_name=a.tls_server_name, timeout=a.timeout)
+        conn.check()
+        return conn
+
+    @property
+    def secure(self) -> bool:
+        return bool(self.tls or self.tls_ca or self.tls_cert or self.tls_key or self.tls_server_name)
+
+    def check(self) -> None:
+        """Raise ``ConnectionOptionError`` for options that cannot work (checked before any network traffic)."""
+        if bool(self.tls_cert) != bool(self.tls_key):
+            raise ConnectionOptionError("mutual TLS needs both --tls-cert and --tls-key")
+        for flag, path in (("--tls-ca", self.tls_ca), ("--tls-cert", self.tls_cert), ("--tls-key", self.tls_key)):
+            if path and not Path(path).is_file():
+                raise ConnectionOptionError(f"{flag} {path}: no such file")
+        if self.timeout is not None and not self.timeout > 0:
+            raise ConnectionOptionError(f"--timeout must be positive, got {self.timeout:g}")
+
+    def with_target(self, target: str) -> "Connection":
+        return replace(self, target=target)
+
+    @property
+    def metadata(self) -> tuple:
+        """Call metadata: the bearer token when there is a key."""
+        return (("authorization", f"Bearer {self.api_key}"),) if self.api_key else ()
+
+    def credentials(self) -> grpc.ChannelCredentials | None:
+        if not self.secure:
+            return None
+        read = lambda p: Path(p).read_bytes() if p else None  # noqa: E731
+        return grpc.ssl_channel_credentials(read(self.tls_ca), read(self.tls_key), read(self.tls_cert))
+
+    def options(self) -> list:
+        return [("grpc.ssl_target_name_override", self.tls_server_name)] if self.tls_server_name else []
+
+    def aio_channel(self) -> grpc.aio.Channel:
+        """A new grpc.aio channel to the server, secure or plaintext as configured."""
+        creds = self.credentials()
+        if creds is None:
+            return grpc.aio.insecure_channel(self.target, options=self.options())
+        return grpc.aio.secure_channel(self.target, creds, options=self.options())
+
+    def deadline_error(self, what: str = "answer") -> grpc.aio.AioRpcError:
+        """The error a missed connect deadline raises (the same type a failed call raises)."""
+        return grpc.aio.AioRpcError(grpc.StatusCode.DEADLINE_EXCEEDED, grpc.aio.Metadata(), grpc.aio.Metadata(),
+                                    details=f"no {what} from the server")
+
+
+def add_connection_args(p: argparse.ArgumentParser, server_default: str | None,
+                        server_help: str = "server address", timeout_default: float = 5.0) -> None:
+    """The options every client command shares: where the server is and how to get in."""
+    g = p.add_argument_group("connection")
+    g.add_argument("--server", default=server_default, metavar="HOST:PORT",
+                   help=server_help + (f" (default {server_default})" if server_default else ""))
+    g.add_argument("--api-key", metavar="KEY", default=None,
+                   help=f"API key, sent as `authorization: Bearer KEY` (default: ${API_KEY_ENV})")
+    g.add_argument("--tls", action="store_true", help="connect over TLS, verified against the system's roots")
+    g.add_argument("--tls-ca", metavar="PEM", help="root certificates to verify the server with (implies --tls)")
+    g.add_argument("--tls-cert", metavar="PEM", help="client certificate for mutual TLS (with --tls-key)")
+    g.add_argument("--tls-key", metavar="PEM", help="client private key for mutual TLS (with --tls-cert)")
+    g.add_argument("--tls-server-name", metavar="NAME",
+                   help="expect this name in the server's certificate instead of the address's host "
+                        "(self-signed test certificates)")
+    g.add_argument("--timeout", type=float, default=timeout_default, metavar="SECONDS",
+                   help=f"deadline for connecting and the first answer (default {timeout_default:g})")
+
+
+def _hint(code: grpc.StatusCode, target: str, timeout: float | None) -> str:
+    if code == grpc.StatusCode.UNAVAILABLE:
+        return f"is a server running at {target}, and does it expect TLS? see --tls, --tls-ca"
+    if code == grpc.StatusCode.UNAUTHENTICATED:
+        return f"server {target} wants an API key: --api-key KEY or ${API_KEY_ENV}"
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        t = f" within {timeout:g} s" if timeout else ""
+        return f"server {target} did not answer{t}: check the address, or raise --timeout"
+    return f"server {target}"
+
+
+def rpc_error_line(command: str, exc: grpc.RpcError, target: str | None = None,
+                   timeout: float | None = None) -> str:
+    """``soundweaver CMD: STATUS: details (server ADDR: what to check)``, on one line."""
+    code = exc.code() if callable(getattr(exc, "code", None)) else None
+    details = exc.details() if callable(getattr(exc, "details", None)) else None
+    name = code.name if code is not None else "ERROR"
+    details = " ".join(str(details or exc).split())
+    hint = f" ({_hint(code, target, timeout)})" if target and code is not None else ""
+    return f"soundweaver {command}: {name}: {details}{hint}"
 
 
 @dataclass
@@ -38,22 +165,28 @@ class Received:
 class SessionClient:
     """One live session over one gRPC stream. Use ``async with``; read with ``messages()``."""
 
-    def __init__(self, target: str, fmt: AudioFormat = AudioFormat(), chunk_ms: int = 0,
+    def __init__(self, target: "str | Connection", fmt: AudioFormat = AudioFormat(), chunk_ms: int = 0,
                  lookahead_ms: int = 0, seed: int = 0, engine: str = "", scene: str = "",
                  narrative: str = "", state: pb.GameState | None = None, metadata=None,
                  channel: grpc.aio.Channel | None = None, api_key: str | None = None):
-        self.target = target
+        """``target`` is an address (plaintext, ``api_key`` if given) or a ``Connection``."""
+        conn = target if isinstance(target, Connection) else Connection(target)
+        if api_key:
+            conn = replace(conn, api_key=api_key)
+        self.connection = conn
+        self.target = conn.target
         self.format = fmt
         self.start_msg = pb.StartSession(
             format=wire.audio_format_pb(fmt), chunk_ms=chunk_ms, lookahead_ms=lookahead_ms, seed=seed,
             engine=engine, scene=scene, narrative=narrative, state=state)
-        self.metadata = list(metadata or []) + ([("authorization", f"Bearer {api_key}")] if api_key else [])
+        self.metadata = list(metadata or []) + list(conn.metadata)
         self._own_channel = channel is None
         self.channel = channel
         self.call = None
         self.started: pb.SessionStarted | None = None
         self._cue_ids = itertools.count(1)
         self.cue_sent: dict[str, float] = {}
+        self.ending = False  # the server announced the end of this stream (Notice stream_ending)
 
     async def __aenter__(self) -> "SessionClient":
         await self.open()
@@ -63,10 +196,22 @@ class SessionClient:
         await self.close()
 
     async def open(self, resume_session_id: str = "", resume_from_frame: int = 0) -> pb.SessionStarted:
-        """Start (or resume) the session; returns the server's SessionStarted."""
+        """Start (or resume) the session; returns the server's SessionStarted. With a connection
+        timeout, a server that has not started the session by then raises DEADLINE_EXCEEDED."""
+        if self.connection.timeout is None:
+            return await self._open(resume_session_id, resume_from_frame)
+        try:
+            return await asyncio.wait_for(self._open(resume_session_id, resume_from_frame), self.connection.timeout)
+        except asyncio.TimeoutError:
+            if self.call is not None:
+                self.call.cancel()
+            raise self.connection.deadline_error("session start") from None
+
+    async def _open(self, resume_session_id: str, resume_from_frame: int) -> pb.SessionStarted:
         if self.channel is None:
-            self.channel = grpc.aio.insecure_channel(self.target)
+            self.channel = self.connection.aio_channel()
         self.call = pb_grpc.SoundweaverStub(self.channel).Session(metadata=self.metadata)
+        self.ending = False
         start = pb.StartSession()
         start.CopyFrom(self.start_msg)
         start.resume_session_id = resume_session_id
@@ -134,6 +279,8 @@ class SessionClient:
             parameters=parameters or {}, states=states or {}, switches=switches or {})))
 
     async def ack(self, played_frame: int, underruns: int = 0) -> None:
+        if self.ending:
+            return
         await self.call.write(pb.ClientMessage(ack=pb.PlaybackAck(played_frame=played_frame, underruns=underruns)))
 
     async def messages(self):
@@ -142,6 +289,8 @@ class SessionClient:
             msg = await self.call.read()
             if msg is grpc.aio.EOF:
                 return
+            if msg.WhichOneof("kind") == "notice" and msg.notice.code == "stream_ending":
+                self.ending = True  # stop writing: a write racing the end would turn the status INTERNAL
             yield msg
 
 

@@ -56,6 +56,12 @@ def evaluate_command(a) -> int:
     if not cases:
         print(f"soundweaver evaluate: no narratives in {a.narratives}", file=sys.stderr)
         return 2
+    if not a.no_plots:  # before loading the tagger and rendering, not at the first PNG
+        from .plots import plotting_problem
+        problem = plotting_problem("the per-narrative PNGs", "eval")
+        if problem:
+            print(f"soundweaver evaluate: {problem} (or pass --no-plots)", file=sys.stderr)
+            return 2
     try:
         tagger = yamnet.load()
     except yamnet.TaggerUnavailable as exc:

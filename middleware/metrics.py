@@ -40,6 +40,8 @@ class Metrics:
     rejected_cues: int = 0
     client_underruns: int = 0
     internal_errors: int = 0
+    rejected_messages: int = 0  # undecodable or unusable client messages, answered with a Notice
+    rejected_acks: int = 0  # acks whose underrun total was absurd
     render_seconds: dict = field(default_factory=lambda: defaultdict(float))
     rendered_audio_seconds: dict = field(default_factory=lambda: defaultdict(float))
     render_histograms: dict = field(default_factory=lambda: defaultdict(Histogram))
@@ -74,8 +76,14 @@ class Metrics:
         metric("rejected_cues_total", "counter", "Cues rejected with a Notice.", self.rejected_cues)
         metric("client_underruns_total", "counter", "Underruns reported by clients in PlaybackAck.",
                self.client_underruns)
-        metric("internal_errors_total", "counter", "Chunks replaced by silence after a mixing error.",
-               self.internal_errors)
+        metric("internal_errors_total", "counter",
+               "Server errors survived: chunks replaced by silence after a mixing error, client messages "
+               "the server failed on.", self.internal_errors)
+        metric("rejected_messages_total", "counter",
+               "Client messages the server could not use (undecodable, empty, a second start), each answered "
+               "with a Notice.", self.rejected_messages)
+        metric("rejected_acks_total", "counter", "Acks whose underrun total was impossible (not counted).",
+               self.rejected_acks)
         lines += ["# HELP soundweaver_render_seconds Wall time of render calls, per engine.",
                   "# TYPE soundweaver_render_seconds histogram"]
         for engine, h in sorted(self.render_histograms.items()):

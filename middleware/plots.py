@@ -1,7 +1,8 @@
 """Plots for designers: the plan as a timeline (``soundweaver plan TEXT --plot timeline.png``).
 
 matplotlib is imported inside the function (the ``plot`` extra), with the Agg backend, so the
-server never pays for it.
+server never pays for it. Commands that plot call ``plotting_problem`` first, before their work,
+so a missing matplotlib ends them at once with the line to install it.
 """
 from __future__ import annotations
 
@@ -13,6 +14,16 @@ from ..models.plan import EventState, Layer, Plan
 _LAYER_ORDER = [Layer.MUSIC, Layer.STINGER, Layer.AMBIENCE, Layer.FOLEY, Layer.VOICE]
 _LAYER_COLOURS = {Layer.MUSIC: "#7b5ea7", Layer.STINGER: "#d1495b", Layer.AMBIENCE: "#2e86ab",
                   Layer.FOLEY: "#e3a72f", Layer.VOICE: "#3b8b5a"}
+
+
+def plotting_problem(what: str, extra: str = "plot") -> str | None:
+    """None when matplotlib imports; otherwise what cannot be drawn and the install line."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as exc:
+        why = "which is not installed" if getattr(exc, "name", None) in (None, "matplotlib") else f"which fails ({exc})"
+        return f"{what} needs matplotlib, {why}: pip install 'soundweaver[{extra}]'"
+    return None
 
 
 def _lanes(events):

@@ -3,20 +3,21 @@ API keys, TLS, Prometheus metrics and a graceful shutdown."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import signal
 from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
+from grpc_reflection.v1alpha import reflection, reflection_pb2
 
 from ..engines.base import Engine
 from ..engines.registry import create_engine
 from ..v1 import soundweaver_pb2 as pb
-from ..v1 import soundweaver_pb2_grpc as pb_grpc
 from .auth import ApiKeys, AuthInterceptor
 from .baseline import TransportBaselineService
+from . import wire
 from .config import ServerConfig
 from .metrics import serve_metrics
 from .service import SoundweaverService
@@ -24,6 +25,7 @@ from .service import SoundweaverService
 log = logging.getLogger("soundweaver.server")
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["Soundweaver"].full_name
+REFLECTION_V1 = "grpc.reflection.v1.ServerReflection"
 
 
 def build_engines(config: ServerConfig) -> dict[str, Engine]:
@@ -45,6 +47,57 @@ def server_credentials(config: ServerConfig) -> grpc.ServerCredentials | None:
                                        root_certificates=ca, require_client_auth=ca is not None)
 
 
+def add_service(servicer, server: grpc.aio.Server) -> None:
+    """Register the Soundweaver methods, as the generated ``add_SoundweaverServicer_to_server``
+    would, but with request decoders that hand undecodable bytes to the handler as
+    ``wire.Undecodable``: a unary call answers INVALID_ARGUMENT saying so, a live session a Notice
+    (gRPC's own deserializer would answer UNKNOWN and log a traceback)."""
+    handlers = {}
+    for method in pb.DESCRIPTOR.services_by_name["Soundweaver"].methods:
+        request = getattr(pb, method.input_type.name)
+        response = getattr(pb, method.output_type.name)
+        fn = getattr(servicer, method.name)
+        kw = dict(request_deserializer=wire.decoder(request), response_serializer=response.SerializeToString)
+        if method.client_streaming and method.server_streaming:
+            handlers[method.name] = grpc.stream_stream_rpc_method_handler(fn, **kw)
+        elif method.server_streaming:
+            handlers[method.name] = grpc.unary_stream_rpc_method_handler(_checked_stream(fn), **kw)
+        else:
+            handlers[method.name] = grpc.unary_unary_rpc_method_handler(_checked_unary(fn), **kw)
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE_NAME, handlers),))
+
+
+def _checked_unary(fn):
+    async def handler(request, context):
+        if isinstance(request, wire.Undecodable):
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, request.message)
+        result = fn(request, context)  # the generated base class's stubs are not coroutines
+        return await result if inspect.isawaitable(result) else result
+    return handler
+
+
+def _checked_stream(fn):
+    async def handler(request, context):
+        if isinstance(request, wire.Undecodable):
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, request.message)
+        async for response in fn(request, context):
+            yield response
+    return handler
+
+
+def add_reflection(service_names, server: grpc.aio.Server) -> None:
+    """Server reflection as v1alpha (grpcio-reflection's) and v1, which current tools (grpcurl,
+    Postman, grpcui) ask for first. The two protocols differ only in their package name, so v1 is
+    the same servicer under the v1 method path, with the v1alpha messages."""
+    reflection.enable_server_reflection(service_names, server)
+    servicer = reflection.aio.ReflectionServicer(service_names)
+    handler = grpc.stream_stream_rpc_method_handler(
+        servicer.ServerReflectionInfo,
+        request_deserializer=reflection_pb2.ServerReflectionRequest.FromString,
+        response_serializer=reflection_pb2.ServerReflectionResponse.SerializeToString)
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(REFLECTION_V1, {"ServerReflectionInfo": handler}),))
+
+
 class Server:
     """A running Soundweaver server; ``port`` is the bound port (useful with port 0)."""
 
@@ -63,10 +116,10 @@ class Server:
                 ("grpc.max_send_message_length", config.limits.max_message_bytes),
                 ("grpc.so_reuseport", 0)]
         self.grpc = grpc.aio.server(options=opts, interceptors=[AuthInterceptor(self.keys)] if self.keys else [])
-        pb_grpc.add_SoundweaverServicer_to_server(self.service, self.grpc)
+        add_service(self.service, self.grpc)
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.grpc)
-        reflection.enable_server_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), self.grpc)
+        add_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), self.grpc)
         creds = server_credentials(config)
         target = f"{config.host}:{config.port}"
         self.port = self.grpc.add_secure_port(target, creds) if creds else self.grpc.add_insecure_port(target)

@@ -25,11 +25,13 @@ from .config import ServerConfig
 from .metrics import Metrics
 from .render_queue import RenderQueue, process_pool
 from .auth import bearer, key_id
+from .cue_gate import CueGate
 from .session import LiveSession, StreamStalled, pump
 
 log = logging.getLogger("soundweaver.server")
 
 RENDER_CHUNK_S = 0.5  # size of RenderChunk messages in the offline Render stream
+STREAM_END_LINGER_S = 0.2  # between the stream_ending Notice and the status: writes in flight land
 
 
 class RpcError(Exception):
@@ -56,33 +58,16 @@ class SessionManager:
         if start.resume_session_id:
             return self._resume(start, owner)
         lim = self.config.limits
-        try:
-            fmt = wire.audio_format(start.format)
-        except ValueError as exc:
-            raise RpcError(grpc.StatusCode.INVALID_ARGUMENT, f"format: {exc}") from None
-        problems = fmt.problems()
-        chunk_ms = start.chunk_ms or lim.default_chunk_ms
-        lookahead_ms = start.lookahead_ms or max(lim.default_lookahead_ms, 2 * chunk_ms)
-        if not lim.min_chunk_ms <= chunk_ms <= lim.max_chunk_ms:
-            problems.append(f"chunk_ms {chunk_ms} is outside {lim.min_chunk_ms}..{lim.max_chunk_ms}")
-        if not lim.min_lookahead_ms <= lookahead_ms <= lim.max_lookahead_ms:
-            problems.append(f"lookahead_ms {lookahead_ms} is outside {lim.min_lookahead_ms}..{lim.max_lookahead_ms}")
-        elif lookahead_ms < chunk_ms:
-            problems.append(f"lookahead_ms {lookahead_ms} is shorter than one chunk ({chunk_ms} ms)")
-        engine = start.engine or self.config.engine
-        if engine not in self.queues:
-            problems.append(f"engine {engine!r} is not served here (available: {', '.join(self.queues)})")
-        if start.scene and start.scene not in SCENES:
-            problems.append(f"scene {start.scene!r} is not one of {', '.join(SCENES)}")
-        state = wire.game_state(start.state)
-        problems += state.problems()
-        if len(start.narrative) > lim.max_cue_chars:
-            problems.append(f"narrative is {len(start.narrative)} characters; the limit is {lim.max_cue_chars}")
+        problems = wire.start_problems(start, lim, self.queues, SCENES)
         if problems:
             raise RpcError(grpc.StatusCode.INVALID_ARGUMENT, "invalid StartSession: " + "; ".join(problems))
         if len(self.sessions) >= lim.max_sessions:  # a valid request the server cannot take now
             raise RpcError(grpc.StatusCode.RESOURCE_EXHAUSTED,
                            f"server is at its limit of {lim.max_sessions} sessions; try again later")
+        fmt = wire.audio_format(start.format)
+        chunk_ms, lookahead_ms = wire.session_timing(start, lim)
+        engine = start.engine or self.config.engine
+        state = wire.game_state(start.state)
         sid = secrets.token_hex(8)
         seed = int(start.seed)
         timeline = make_timeline(self.planner, seed=seed, state=state, scene=start.scene,
@@ -95,11 +80,13 @@ class SessionManager:
             sid, fmt, chunk_frames, round(fmt.sample_rate * lookahead_ms / 1000), seed, engine,
             timeline, context, self.queues[engine],
             self.queues.get("procedural") if engine != "procedural" else None, self.metrics,
-            self.config.resume_buffer_s, cue_gate=CueGate(lim.max_cue_chars, lim.max_cues_per_second),
+            self.config.resume_buffer_s, limits=lim,
+            cue_gate=CueGate(lim.max_cue_chars, lim.max_cues_per_second, lim.max_cue_ahead_s),
             plan_off_loop=self.planner.name == "llm")
         session.owner = owner
         self.sessions[sid] = session
         self.metrics.sessions_started += 1
+        timeline.state = session.clamp_parameters(timeline.state)  # before the first revision uses it
         session.apply_change(timeline.advance(0.0))
         if start.narrative:
             session.on_cue(Cue(text=start.narrative, cue_id="narrative"))
@@ -171,31 +158,6 @@ def warm_up(planner) -> None:
     planner.decompose("Inside a tavern: rain, then a door slamming shut while thunder rolls twice")
 
 
-class CueGate:
-    """Per-session cue limits: text length and a token-bucket rate."""
-
-    def __init__(self, max_chars: int, per_second: float):
-        self.max_chars = max_chars
-        self.rate = per_second
-        self.tokens = max(1.0, per_second)
-        self.stamp = time.monotonic()
-
-    def __call__(self, cue: Cue) -> str | None:
-        if not cue.text.strip() and not cue.script:
-            return "cue has neither text nor a script name"
-        if len(cue.text) > self.max_chars:
-            return f"cue text is {len(cue.text)} characters; the limit is {self.max_chars}"
-        if cue.at_s is not None and not math.isfinite(cue.at_s):
-            return f"at_s {cue.at_s} is not a finite number"
-        now = time.monotonic()
-        self.tokens = min(max(1.0, self.rate), self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens < 1.0:
-            return f"more than {self.rate:g} cues per second"
-        self.tokens -= 1.0
-        return None
-
-
 class SoundweaverService(pb_grpc.SoundweaverServicer):
     def __init__(self, config: ServerConfig, engines: dict[str, Engine], metrics: Metrics | None = None):
         self.config = config
@@ -233,6 +195,9 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
         """Refuse new sessions; give attached ones ``grace_s`` to end, then end their streams."""
         self.draining = True
         deadline = time.monotonic() + grace_s
+        for s in list(self._streams):  # a game can move to another server before its stream ends
+            s.notice(Notice("server_draining", f"the server is shutting down; this stream ends in {grace_s:g} s",
+                            "warning"))
         while self._streams and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
         for s in list(self._streams):
@@ -288,6 +253,9 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
             first = await asyncio.wait_for(request_iterator.__anext__(), timeout=30.0)
         except (StopAsyncIteration, asyncio.TimeoutError):
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "the stream must begin with a start message")
+        if isinstance(first, wire.Undecodable):
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                                f"the first message must be a ClientMessage with start: {first.message}")
         if first.WhichOneof("kind") != "start":
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                                 f"the first message must be start, got {first.WhichOneof('kind') or 'an empty message'}")
@@ -328,7 +296,19 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
             log.warning("session %s dropped: %s", session.id, stalled, extra={"session": session.id})
             await context.abort(grpc.StatusCode.ABORTED, f"session {session.id} dropped: {stalled}")
         if session.close_status:
-            await context.abort(*session.close_status)
+            await self._end_stream(context, *session.close_status)
+
+    async def _end_stream(self, context, code: grpc.StatusCode, message: str) -> None:
+        """End a stream with a status, announced first: a client that stops writing on the notice
+        cannot have a write race the end of the call (some gRPC clients, Python's among them,
+        then report their failed write as INTERNAL instead of the server's status)."""
+        try:
+            await context.write(pb.ServerMessage(notice=wire.notice_pb(Notice(
+                "stream_ending", f"this stream ends now with {code.name}: {message}", "warning"))))
+            await asyncio.sleep(STREAM_END_LINGER_S)
+        except Exception:  # the client is gone already: nothing to announce
+            pass
+        await context.abort(code, message)
 
     def _counted(self, context):
         """context.write that also counts audio sent."""
@@ -340,21 +320,51 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
         return write
 
     async def _read(self, session: LiveSession, request_iterator) -> None:
-        async for msg in request_iterator:
-            kind = msg.WhichOneof("kind")
-            if kind == "cue":
-                session.on_cue(wire.cue(msg.cue))
-            elif kind == "state":
-                session.on_state(wire.game_state(msg.state))
-            elif kind == "ack":
-                session.on_ack(msg.ack)
-            elif kind == "end":
-                session.ended = True
-                session.wake.set()
-                return
-            else:
-                session.notice(_notice("message_rejected", f"unexpected message {kind or '(empty)'} "
-                                       "after start; the session goes on"))
+        """Hand every client message to the session until the client ends or goes away. A message
+        the session cannot use gets a Notice; an unexpected error is logged and counted, and the
+        reader goes on: it must never stop reading a client silently."""
+        try:
+            async for msg in request_iterator:
+                try:
+                    if self._handle(session, msg):
+                        return
+                except Exception as exc:  # a bug in handling one message must not end the reading
+                    log.exception("session %s: error handling a client message", session.id,
+                                  extra={"session": session.id})
+                    self.metrics.internal_errors += 1
+                    session.notice(Notice("internal_error", f"the server failed on this message "
+                                          f"({type(exc).__name__}); the session goes on", "error"))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the call itself broke (client gone, transport error)
+            log.info("session %s: stopped reading the client: %s", session.id, exc, extra={"session": session.id})
+
+    def _handle(self, session: LiveSession, msg) -> bool:
+        """One client message; True when the client ended the session."""
+        kind = None if isinstance(msg, wire.Undecodable) else msg.WhichOneof("kind")
+        if kind in (None, "start"):
+            self.metrics.rejected_messages += 1
+        if isinstance(msg, wire.Undecodable):
+            session.notice(Notice("message_undecodable", f"{msg.message}; the message is ignored and the "
+                                  "session goes on", "error"))
+            return False
+        if kind == "cue":
+            session.on_cue(wire.cue(msg.cue))
+        elif kind == "state":
+            session.on_state(msg.state)
+        elif kind == "ack":
+            session.on_ack(msg.ack)
+        elif kind == "end":
+            session.ended = True
+            session.wake.set()
+            return True
+        elif kind == "start":
+            session.notice(Notice("message_rejected", "a second start on a running session is ignored; to "
+                                  "resume, open a new call whose start carries resume_session_id", "error"))
+        else:
+            session.notice(Notice("message_rejected", "an empty ClientMessage (no cue, state, ack or end) "
+                                  "is ignored; the session goes on", "error"))
+        return False
 
     # ------------------------------------------------------------------ Plan, Render, Info
     def _plan(self, text: str, state: GameState, seed: int):
@@ -376,7 +386,7 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
     async def Render(self, request, context):
         try:
             fmt = wire.audio_format(request.format)
-            problems = fmt.problems()
+            problems = wire.format_problems(request.format)
             engine_name = request.engine or self.config.engine
             if engine_name not in self.engines:
                 problems.append(f"engine {engine_name!r} is not served here")
@@ -407,19 +417,13 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
             true_peak_dbfs=track.true_peak_dbfs, render_seconds=wall))
 
     async def GetServerInfo(self, request, context):
-        lim = self.config.limits
         return pb.ServerInfo(
             version=__version__,
             engines=[pb.EngineInfo(name=i.name, available=i.available, description=i.description,
                                    runtimes=list(i.runtimes)) for i in (e.info() for e in self.engines.values())],
             encodings=[pb.PCM_S16LE, pb.PCM_F32LE],
             sample_rates=[16000, 22050, 24000, 32000, 44100, 48000],
-            limits=pb.Limits(max_sessions=lim.max_sessions, min_chunk_ms=lim.min_chunk_ms,
-                             max_chunk_ms=lim.max_chunk_ms, max_lookahead_ms=lim.max_lookahead_ms,
-                             max_cue_chars=lim.max_cue_chars,
-                             resume_window_ms=int(1000 * self.config.resume_window_s),
-                             min_sample_rate=16000, max_sample_rate=48000,
-                             max_cues_per_second=lim.max_cues_per_second),
+            limits=wire.limits_pb(self.config.limits, self.config.resume_window_s),
             sound_classes=list(sound_classes.NAMES), scenes=list(SCENES), emotions=list(EMOTIONS),
             default_format=wire.audio_format_pb(AudioFormat()),
             active_sessions=len(self.manager.sessions) if self.manager else 0,
@@ -440,10 +444,6 @@ def caller_key_id(context) -> str:
     """Id of the API key this call came with ("" without one): sessions are bound to it."""
     token = bearer(context.invocation_metadata())
     return key_id(token) if token else ""
-
-
-def _notice(code: str, message: str) -> pb.ServerMessage:
-    return pb.ServerMessage(notice=pb.Notice(level=pb.NOTICE_ERROR, code=code, message=message))
 
 
 def plan_response(plan) -> pb.PlanResponse:

@@ -23,10 +23,12 @@ import numpy as np
 from ..engines.base import Clip, RenderRequest
 from ..engines.mixer import StreamMixer
 from ..models.bridge import SessionContext
+from ..models.planner import curves as cv
 from ..models.planner.base import PlanChange, Timeline
 from ..models.plan import AudioFormat, Cue, EventState, GameState, Notice, SoundEvent
 from ..v1 import soundweaver_pb2 as pb
 from . import wire
+from .config import Limits
 from .metrics import Metrics
 from .render_queue import RenderQueue
 
@@ -37,6 +39,7 @@ STARTUP_GRACE_S = 0.3  # the first chunk may wait this long for the opening clip
 # slides (or falls back) instead, so a burst of renders costs timing precision, not underruns.
 MIN_CLIENT_BUFFER_S = 0.05
 MAX_EXTRAPOLATION_S = 0.1  # how far past its last ack a client's playback is assumed to go on
+CLOCK_TOLERANCE = 1.05  # a client's playback clock may run this much faster than ours (drift, jitter)
 
 
 class FlowControl:
@@ -54,13 +57,27 @@ class FlowControl:
         self.ack_time = 0.0
         self.attach_frame = 0
         self.attach_time = time.monotonic()
+        self._credit = float(lookahead_frames)  # how far an ack may run ahead of real time
+        self._credit_time = self.attach_time
 
     def attach(self, frame: int, now: float) -> None:
         self.attach_frame, self.attach_time, self.acked = frame, now, False
+        self._credit, self._credit_time = float(self.lookahead_frames), now
 
     def on_ack(self, played_frame: int, emitted: int, now: float) -> None:
-        # playback only moves forward: a stale or confused ack must not stall the stream
-        self.played = min(max(int(played_frame), self.played), emitted)
+        """Take the client's playback position, as far as real time allows.
+
+        Playback only moves forward (a stale ack must not stall the stream), never past what was
+        sent, and never faster than real time plus one lookahead of slack (a token bucket: a
+        client's blocky audio callbacks and ack jitter spend the slack, real time refills it, a
+        pause cannot bank more than one lookahead). So no claim, however large, makes the server
+        run ahead of real time by more than the lookahead it already grants."""
+        elapsed = max(0.0, now - self._credit_time)
+        available = min(self._credit, float(self.lookahead_frames)) + elapsed * self.rate * CLOCK_TOLERANCE
+        claimed = min(max(int(played_frame), self.played), emitted)
+        advance = min(claimed - self.played, int(available))
+        self.played += advance
+        self._credit, self._credit_time = available - advance, now
         self.acked = True
         self.ack_time = now
 
@@ -160,7 +177,7 @@ class LiveSession:
     def __init__(self, session_id: str, fmt: AudioFormat, chunk_frames: int, lookahead_frames: int,
                  seed: int, engine: str, timeline: Timeline, context: SessionContext,
                  queue: RenderQueue, fallback: RenderQueue | None, metrics: Metrics,
-                 resume_buffer_s: float, cue_gate=None, plan_off_loop: bool = False):
+                 resume_buffer_s: float, limits: Limits = Limits(), cue_gate=None, plan_off_loop: bool = False):
         self.id = session_id
         self.format = fmt
         self.rate = fmt.sample_rate
@@ -172,7 +189,8 @@ class LiveSession:
         self.queue = queue
         self.fallback = fallback
         self.metrics = metrics
-        self.cue_gate = cue_gate  # callable(cue) -> error message or None (rate and size limits)
+        self.limits = limits
+        self.cue_gate = cue_gate  # callable(cue, now_s) -> error message or None (rate and size limits)
         self.plan_off_loop = plan_off_loop  # a slow planner (LLM) decomposes in a worker thread
         self.mixer = StreamMixer(fmt, context.scene)
         self.emitted = 0  # next session frame to send
@@ -189,6 +207,7 @@ class LiveSession:
         self.wake = asyncio.Event()
         self.flow = FlowControl(self.rate, lookahead_frames)
         self.client_underruns = 0
+        self._ack_warned = False
         self.attached = False
         self.detached_at: float | None = None
         self.created = time.monotonic()
@@ -201,6 +220,10 @@ class LiveSession:
     @property
     def chunk_s(self) -> float:
         return self.chunk_frames / self.rate
+
+    def _frame(self, t: float) -> int:
+        """The session frame of session time ``t``: the one rounding every placement uses."""
+        return int(round(t * self.rate))
 
     def _now_s(self) -> float:
         """First session time not yet mixed: the plan may change from here on."""
@@ -243,15 +266,22 @@ class LiveSession:
 
     def on_ack(self, ack: pb.PlaybackAck) -> None:
         self.flow.on_ack(ack.played_frame, self.emitted, time.monotonic())
-        if ack.underruns > self.client_underruns:
+        # A running total of underrun episodes: each needs a chunk between it and the last, so a
+        # total beyond the chunks sent is impossible and is not counted.
+        if ack.underruns > self.sequence + 1:
+            self.metrics.rejected_acks += 1
+            if not self._ack_warned:
+                self._ack_warned = True
+                self.notice(Notice("ack_rejected", f"PlaybackAck.underruns {ack.underruns} is more than the "
+                                   f"{self.sequence} chunks sent; underrun totals above that are not counted "
+                                   "(it is a running total, not a delta)", "warning"))
+        elif ack.underruns > self.client_underruns:
             self.metrics.client_underruns += ack.underruns - self.client_underruns
             self.client_underruns = ack.underruns
         self.wake.set()
 
     def on_cue(self, cue: Cue) -> None:
-        problem = self.cue_gate(cue) if self.cue_gate else None
-        if problem is None and cue.at_s is not None and cue.at_s < 0:
-            problem = f"at_s {cue.at_s} is negative"
+        problem = self.cue_gate(cue, self._now_s()) if self.cue_gate else None
         if problem:
             self.reject(cue.cue_id, problem)
             return
@@ -271,12 +301,23 @@ class LiveSession:
         if not self.ended:
             self.apply_change(self.timeline.apply_cue(cue, self._now_s(), decomposition=d))
 
-    def on_state(self, update: GameState) -> None:
-        problems = update.problems()
+    def on_state(self, msg: pb.GameState) -> None:
+        """A state message from the game: checked (size first), parameters kept in range, merged."""
+        problems = wire.state_problems(msg, self.limits)
         if problems:
-            self.notice(Notice("state_rejected", "; ".join(problems), "error"))
+            self.metrics.rejected_messages += 1
+            self.notice(Notice("state_rejected", "state rejected: " + "; ".join(problems), "error"))
             return
+        update = self.clamp_parameters(wire.game_state(msg))
         self.apply_change(self.timeline.apply_state(update, self._now_s()))
+
+    def clamp_parameters(self, state: GameState) -> GameState:
+        """``state`` with each parameter inside its range, and a warning Notice for each one that
+        was not (the proto's 0..1, or the range the cue sheet's curves document)."""
+        state, clamped = cv.clamp_parameters(state, self.timeline.curves)
+        for message in clamped:
+            self.notice(Notice("parameter_clamped", message, "warning"))
+        return state
 
     def reject(self, cue_id: str, why: str) -> None:
         self.metrics.rejected_cues += 1
@@ -342,7 +383,9 @@ class LiveSession:
         lo = self.mixer.mix_position
         hi = lo + self.chunk_frames
         for e in self.timeline.events_between(lo / self.rate, hi / self.rate):
-            if e.id not in self.placed and e.state is not EventState.CANCELLED:
+            # An event is placed once: a played one must not come back (the timeline's seconds
+            # and the mixer's frames can disagree by a rounding at the event's last chunk).
+            if e.id not in self.placed and e.state not in (EventState.CANCELLED, EventState.PLAYED):
                 await self._place(e, lo)
         self._track_states(lo, hi)
         try:
@@ -369,7 +412,7 @@ class LiveSession:
         if clip is None:  # not even the fallback made it: slide to the next chunk
             self._mark_late(e)
             return
-        start = int(round(e.start_s * self.rate))
+        start = self._frame(e.start_s)
         if start < lo:  # slid: start it now, from its beginning, rather than cut its head off
             e.start_s = lo / self.rate
             start = lo
@@ -432,7 +475,7 @@ class LiveSession:
     def _track_states(self, lo: int, hi: int) -> None:
         """Scheduled/rendering -> playing -> played, as the mixing window passes over events."""
         for e in list(self.events.values()):
-            start, end = e.start_s * self.rate, e.end_s * self.rate
+            start, end = self._frame(e.start_s), self._frame(e.end_s)
             if end <= hi and e.state is not EventState.PLAYED:
                 e.state = EventState.PLAYED
                 self.changed[e.id] = e

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import pathlib
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -52,8 +52,12 @@ def spectrogram_db(x: np.ndarray, sr: int, n_fft: int = 1024) -> tuple[np.ndarra
 
 
 def render_gallery(out_dir: pathlib.Path, sample_rate: int = 48000, seed: int = 0,
-                   classes: Iterable[str] | None = None, variants: bool = True) -> list[pathlib.Path]:
-    """Render the gallery into ``out_dir``; returns every file written (WAVs, then the PNG)."""
+                   classes: Iterable[str] | None = None, variants: bool = True,
+                   progress: Callable[[int, int, str], None] | None = None) -> list[pathlib.Path]:
+    """Render the gallery into ``out_dir``; returns every file written (WAVs, then the PNG).
+
+    ``progress(i, n, name)`` is called before each class (i from 1 to n) and once more with
+    ``name == ""`` before the contact sheet is drawn."""
     import soundfile as sf
 
     out_dir = pathlib.Path(out_dir)
@@ -61,7 +65,9 @@ def render_gallery(out_dir: pathlib.Path, sample_rate: int = 48000, seed: int = 
     names = list(classes) if classes is not None else list(sound_classes.NAMES)
     written: list[pathlib.Path] = []
     sheets = []
-    for name in names:
+    for i, name in enumerate(names, 1):
+        if progress is not None:
+            progress(i, len(names), name)
         emotion = "triumphant" if name == "music_stinger" else "neutral"
         x, _ = render_one(_request(name, sample_rate, seed, emotion))
         path = out_dir / f"{name}.wav"
@@ -77,6 +83,8 @@ def render_gallery(out_dir: pathlib.Path, sample_rate: int = 48000, seed: int = 
                 sf.write(vp, xv, sample_rate, subtype="PCM_16")
                 written.append(vp)
     png = out_dir / "gallery.png"
+    if progress is not None:
+        progress(len(names), len(names), "")
     contact_sheet(sheets, sample_rate, png)
     written.append(png)
     return written

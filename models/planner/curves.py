@@ -17,7 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from ..plan import Layer
+from ..plan import GameState, Layer
 from .. import sound_classes
 
 
@@ -78,3 +78,26 @@ def evaluate(curves: Sequence[Curve], params: Mapping[str, float], target: str) 
 
 def targets(curves: Sequence[Curve], prefix: str) -> list[str]:
     return sorted({c.target for c in curves if c.target.startswith(prefix)})
+
+
+def parameter_range(curves: Sequence[Curve], parameter: str) -> tuple[float, float]:
+    """The values a parameter may take: 0..1 (the wire's convention), widened to cover the points
+    of any curve that reads it (a cue sheet documents a wider range that way)."""
+    lo, hi = 0.0, 1.0
+    for c in curves:
+        if c.parameter == parameter and c.points:
+            lo, hi = min(lo, c.points[0][0]), max(hi, c.points[-1][0])
+    return lo, hi
+
+
+def clamp_parameters(state: GameState, curves: Sequence[Curve]) -> tuple[GameState, list[str]]:
+    """``state`` with every parameter inside its range, and a sentence for each one that was not."""
+    params, said = dict(state.parameters), []
+    for name, value in state.parameters.items():
+        lo, hi = parameter_range(curves, name)
+        if not lo <= value <= hi:
+            params[name] = min(hi, max(lo, value))
+            said.append(f"parameter {name!r} = {value:g} is outside {lo:g}..{hi:g}; clamped to {params[name]:g}")
+    if not said:
+        return state, said
+    return GameState(params, state.states, state.switches), said

@@ -103,17 +103,7 @@ class RuleTimeline(Timeline):
         return cv.DEFAULT_CURVES
 
     def _environment(self, kind: str, value: str) -> lx.Environment | None:
-        if not value:
-            return None
-        if self.cue_sheet is not None:
-            env = self.cue_sheet.environment(kind, value)
-            if env is not None:
-                return env
-        from .rules import environment_for
-        if kind == "location" and self.state.states.get("time", "").lower() in ("night", "midnight", "dusk") \
-                and value.lower() in ("forest", "woods"):
-            return lx.LOCATION["night_forest"]
-        return environment_for(kind, value)
+        return environment(kind, value, self.state, self.cue_sheet)
 
     def _state_scene(self) -> str:
         env = self._environment("location", self.state.states.get("location", ""))
@@ -478,6 +468,23 @@ class RuleTimeline(Timeline):
         return Plan(self.revision, events, self.scene, self.emotion)
 
 
+def environment(kind: str, value: str, state: GameState, cue_sheet=None) -> lx.Environment | None:
+    """What a game state value (weather=storm, location=forest) sounds like: the cue sheet's
+    mapping first, then the lexicon's; a forest at night is its own place. The one answer for live
+    sessions and one-shot planning alike."""
+    if not value:
+        return None
+    if cue_sheet is not None:
+        env = cue_sheet.environment(kind, value)
+        if env is not None:
+            return env
+    from .rules import environment_for
+    if kind == "location" and state.states.get("time", "").lower() in ("night", "midnight", "dusk") \
+            and value.lower() in ("forest", "woods"):
+        return lx.LOCATION["night_forest"]
+    return environment_for(kind, value)
+
+
 def make_timeline(planner: Planner | None, seed: int, state: GameState | None, scene: str = "",
                   horizon_s: float = 8.0, cue_sheet=None) -> RuleTimeline:
     """A session's Timeline (the server's entry point)."""
@@ -487,15 +494,14 @@ def make_timeline(planner: Planner | None, seed: int, state: GameState | None, s
     return RuleTimeline(planner, seed, state or GameState(), scene, horizon_s, cue_sheet)
 
 
-def state_beds_for_plan(d: Decomposition, state: GameState, seed: int) -> list[SoundEvent]:
+def state_beds_for_plan(d: Decomposition, state: GameState, seed: int, cue_sheet=None) -> list[SoundEvent]:
     """One-shot planning (``plan_narrative``): the decomposition plus beds its game state implies,
     spanning the narrative, renumbered in start order."""
-    from .rules import environment_for
     events = list(d.events)
     present = {bed_group(e.sound_class) for e in events if sound_classes.get(e.sound_class).bed}
     span = d.duration_s or 12.0
     for kind in ("weather", "location"):
-        env = environment_for(kind, state.states.get(kind, ""))
+        env = environment(kind, state.states.get(kind, ""), state, cue_sheet)
         for cls, caption, intensity in (env.beds if env else ()):
             if bed_group(cls) in present:
                 continue

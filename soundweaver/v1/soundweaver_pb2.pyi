@@ -362,7 +362,7 @@ class EngineInfo(_message.Message):
     def __init__(self, name: _Optional[str] = ..., available: _Optional[bool] = ..., description: _Optional[str] = ..., runtimes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Limits(_message.Message):
-    __slots__ = ("max_sessions", "min_chunk_ms", "max_chunk_ms", "max_lookahead_ms", "max_cue_chars", "resume_window_ms", "min_sample_rate", "max_sample_rate", "max_cues_per_second")
+    __slots__ = ("max_sessions", "min_chunk_ms", "max_chunk_ms", "max_lookahead_ms", "max_cue_chars", "resume_window_ms", "min_sample_rate", "max_sample_rate", "max_cues_per_second", "min_lookahead_ms", "min_channels", "max_channels", "max_state_entries", "max_name_chars", "max_message_bytes", "default_chunk_ms", "default_lookahead_ms", "max_cue_ahead_s")
     MAX_SESSIONS_FIELD_NUMBER: _ClassVar[int]
     MIN_CHUNK_MS_FIELD_NUMBER: _ClassVar[int]
     MAX_CHUNK_MS_FIELD_NUMBER: _ClassVar[int]
@@ -372,6 +372,15 @@ class Limits(_message.Message):
     MIN_SAMPLE_RATE_FIELD_NUMBER: _ClassVar[int]
     MAX_SAMPLE_RATE_FIELD_NUMBER: _ClassVar[int]
     MAX_CUES_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
+    MIN_LOOKAHEAD_MS_FIELD_NUMBER: _ClassVar[int]
+    MIN_CHANNELS_FIELD_NUMBER: _ClassVar[int]
+    MAX_CHANNELS_FIELD_NUMBER: _ClassVar[int]
+    MAX_STATE_ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    MAX_NAME_CHARS_FIELD_NUMBER: _ClassVar[int]
+    MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_CHUNK_MS_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_LOOKAHEAD_MS_FIELD_NUMBER: _ClassVar[int]
+    MAX_CUE_AHEAD_S_FIELD_NUMBER: _ClassVar[int]
     max_sessions: int
     min_chunk_ms: int
     max_chunk_ms: int
@@ -381,7 +390,16 @@ class Limits(_message.Message):
     min_sample_rate: int
     max_sample_rate: int
     max_cues_per_second: float
-    def __init__(self, max_sessions: _Optional[int] = ..., min_chunk_ms: _Optional[int] = ..., max_chunk_ms: _Optional[int] = ..., max_lookahead_ms: _Optional[int] = ..., max_cue_chars: _Optional[int] = ..., resume_window_ms: _Optional[int] = ..., min_sample_rate: _Optional[int] = ..., max_sample_rate: _Optional[int] = ..., max_cues_per_second: _Optional[float] = ...) -> None: ...
+    min_lookahead_ms: int
+    min_channels: int
+    max_channels: int
+    max_state_entries: int
+    max_name_chars: int
+    max_message_bytes: int
+    default_chunk_ms: int
+    default_lookahead_ms: int
+    max_cue_ahead_s: float
+    def __init__(self, max_sessions: _Optional[int] = ..., min_chunk_ms: _Optional[int] = ..., max_chunk_ms: _Optional[int] = ..., max_lookahead_ms: _Optional[int] = ..., max_cue_chars: _Optional[int] = ..., resume_window_ms: _Optional[int] = ..., min_sample_rate: _Optional[int] = ..., max_sample_rate: _Optional[int] = ..., max_cues_per_second: _Optional[float] = ..., min_lookahead_ms: _Optional[int] = ..., min_channels: _Optional[int] = ..., max_channels: _Optional[int] = ..., max_state_entries: _Optional[int] = ..., max_name_chars: _Optional[int] = ..., max_message_bytes: _Optional[int] = ..., default_chunk_ms: _Optional[int] = ..., default_lookahead_ms: _Optional[int] = ..., max_cue_ahead_s: _Optional[float] = ...) -> None: ...
 
 class ServerInfo(_message.Message):
     __slots__ = ("version", "engines", "encodings", "sample_rates", "limits", "sound_classes", "scenes", "emotions", "default_format", "active_sessions", "stats")

@@ -61,7 +61,9 @@ class SoundweaverServicer:
 
     def Session(self, request_iterator, context):
         """A live session: the game sends cues, game state and playback acks; the server streams audio,
-        plan updates and notices. The first client message must be `start`.
+        plan updates and notices. The first client message must be `start`; the contract for client
+        authors (pacing, acks, resume, errors) is written above ClientMessage below and in
+        docs/protocol.md.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
