@@ -15,7 +15,10 @@ class Limits:
     default_lookahead_ms: int = 120
     max_cue_chars: int = 2000
     max_cues_per_second: float = 20.0
-    max_message_bytes: int = 4 * 1024 * 1024
+    max_message_bytes: int = 4 * 1024 * 1024  # gRPC's own cap: larger messages end the call
+    # Larger requests are not decoded (a Notice, or INVALID_ARGUMENT): the largest valid state
+    # (256 entries of 128-character names and values) is about 70 KB.
+    max_request_bytes: int = 128 * 1024
     max_state_entries: int = 256  # parameters + states + switches in one GameState
     max_name_chars: int = 128  # a parameter, state or switch name, or a state or switch value
     max_cue_ahead_s: float = 3600.0  # a cue's at_s at most this far past the stream position

@@ -47,7 +47,7 @@ def server_credentials(config: ServerConfig) -> grpc.ServerCredentials | None:
                                        root_certificates=ca, require_client_auth=ca is not None)
 
 
-def add_service(servicer, server: grpc.aio.Server) -> None:
+def add_service(servicer, server: grpc.aio.Server, max_request_bytes: int | None = None) -> None:
     """Register the Soundweaver methods, as the generated ``add_SoundweaverServicer_to_server``
     would, but with request decoders that hand undecodable bytes to the handler as
     ``wire.Undecodable``: a unary call answers INVALID_ARGUMENT saying so, a live session a Notice
@@ -57,7 +57,7 @@ def add_service(servicer, server: grpc.aio.Server) -> None:
         request = getattr(pb, method.input_type.name)
         response = getattr(pb, method.output_type.name)
         fn = getattr(servicer, method.name)
-        kw = dict(request_deserializer=wire.decoder(request), response_serializer=response.SerializeToString)
+        kw = dict(request_deserializer=wire.decoder(request, max_request_bytes), response_serializer=response.SerializeToString)
         if method.client_streaming and method.server_streaming:
             handlers[method.name] = grpc.stream_stream_rpc_method_handler(fn, **kw)
         elif method.server_streaming:
@@ -116,7 +116,7 @@ class Server:
                 ("grpc.max_send_message_length", config.limits.max_message_bytes),
                 ("grpc.so_reuseport", 0)]
         self.grpc = grpc.aio.server(options=opts, interceptors=[AuthInterceptor(self.keys)] if self.keys else [])
-        add_service(self.service, self.grpc)
+        add_service(self.service, self.grpc, config.limits.max_request_bytes)
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.grpc)
         add_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), self.grpc)

@@ -345,8 +345,8 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
         if kind in (None, "start"):
             self.metrics.rejected_messages += 1
         if isinstance(msg, wire.Undecodable):
-            session.notice(Notice("message_undecodable", f"{msg.message}; the message is ignored and the "
-                                  "session goes on", "error"))
+            session.notice(Notice("message_too_large" if msg.too_large else "message_undecodable",
+                                  f"{msg.message}; the message is ignored and the session goes on", "error"))
             return False
         if kind == "cue":
             session.on_cue(wire.cue(msg.cue))

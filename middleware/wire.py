@@ -28,26 +28,36 @@ _LEVEL_PB = {"info": pb.NOTICE_INFO, "warning": pb.NOTICE_WARNING, "error": pb.N
 # ------------------------------------------------------------------------------ undecodable bytes
 @dataclass(frozen=True)
 class Undecodable:
-    """A request whose bytes did not parse as the message the method takes. The server's
-    deserializers return it instead of raising, so the handler can answer with a clear status (or,
-    inside a live session, a Notice) rather than gRPC's UNKNOWN and a traceback."""
+    """A request the server did not decode: its bytes did not parse as the message the method
+    takes, or it is larger than any valid request (decoding a huge message would hold the event
+    loop, and every session on it, for as long as it takes). The server's deserializers return it
+    instead of raising, so the handler can answer with a clear status (or, inside a live session,
+    a Notice) rather than gRPC's UNKNOWN and a traceback."""
 
     type_name: str
     size: int
     error: str
+    too_large: bool = False
 
     @property
     def message(self) -> str:
+        if self.too_large:
+            return f"a message of {self.size} bytes is not decoded: {self.error}"
         return f"a message of {self.size} bytes could not be decoded as {self.type_name} ({self.error})"
 
 
-def decoder(message_class):
-    """A request deserializer for ``message_class`` that returns ``Undecodable`` on bad bytes."""
+def decoder(message_class, max_bytes: int | None = None):
+    """A request deserializer for ``message_class`` that returns ``Undecodable`` on bad bytes and
+    on messages over ``max_bytes``."""
+    name = message_class.DESCRIPTOR.full_name
+
     def decode(data: bytes):
+        if max_bytes is not None and len(data) > max_bytes:
+            return Undecodable(name, len(data), f"the limit for a {name} is {max_bytes} bytes", too_large=True)
         try:
             return message_class.FromString(data)
         except (DecodeError, RuntimeError, ValueError) as exc:  # upb raises DecodeError; be generous
-            return Undecodable(message_class.DESCRIPTOR.full_name, len(data), str(exc) or type(exc).__name__)
+            return Undecodable(name, len(data), str(exc) or type(exc).__name__)
     return decode
 
 
@@ -141,7 +151,7 @@ def limits_pb(limits, resume_window_s: float) -> pb.Limits:
         min_sample_rate=MIN_SAMPLE_RATE, max_sample_rate=MAX_SAMPLE_RATE,
         max_cues_per_second=limits.max_cues_per_second, min_channels=1, max_channels=2,
         max_state_entries=limits.max_state_entries, max_name_chars=limits.max_name_chars,
-        max_message_bytes=limits.max_message_bytes, default_chunk_ms=limits.default_chunk_ms,
+        max_message_bytes=limits.max_request_bytes, default_chunk_ms=limits.default_chunk_ms,
         default_lookahead_ms=limits.default_lookahead_ms, max_cue_ahead_s=limits.max_cue_ahead_s)
 
 

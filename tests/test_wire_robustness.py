@@ -141,14 +141,16 @@ def test_cue_at_absurd_time_state_flood_and_out_of_range_parameter_are_reported(
     async def go():
         async with SessionClient(srv.address, FMT) as c:
             await c.cue("a door slamming shut", cue_id="far", at_s=1e300)
-            await c.state(parameters={f"p{i}": 0.5 for i in range(100_000)})
+            await c.state(parameters={f"p{i}": 0.5 for i in range(100_000)})  # 1.5 MB: not even decoded
+            await c.state(parameters={f"p{i}": 0.5 for i in range(300)})
             await c.state(parameters={"tension": 5.0})
             await c.cue("thunder roaring", cue_id="after")
             seen = await read_until(c.call, lambda m: m.WhichOneof("kind") == "plan" and m.plan.cue_id == "after")
             return notices(seen)
     got = {n.code: n for n in run(go())}
     assert got["cue_rejected"].cue_id == "far" and "at_s 1e+300" in got["cue_rejected"].message
-    assert "100000 entries" in got["state_rejected"].message and "256" in got["state_rejected"].message
+    assert "1488894 bytes" in got["message_too_large"].message, got["message_too_large"].message
+    assert "300 entries" in got["state_rejected"].message and "256" in got["state_rejected"].message
     assert "'tension' = 5" in got["parameter_clamped"].message and "clamped to 1" in got["parameter_clamped"].message
 
 
