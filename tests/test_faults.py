@@ -160,20 +160,25 @@ def test_sigterm_drains_sessions_then_exits_zero():
     async def go():
         c = SessionClient(srv.address, FMT)
         await c.open()
-        n, t_term = 0, None
+        n, t_term, codes = 0, None, []
         try:
             async for msg in c.messages():
                 if msg.WhichOneof("kind") == "audio":
                     n += 1
-                    await c.ack(msg.audio.start_frame + msg.audio.frames)
+                    await c.ack(msg.audio.start_frame + msg.audio.frames)  # skipped once stream_ending came
                     if n == 10:
                         srv.proc.send_signal(signal.SIGTERM)
                         t_term = time.monotonic()
+                elif msg.WhichOneof("kind") == "notice":
+                    codes.append(msg.notice.code)
         except grpc.aio.AioRpcError:
-            pass  # a read or an ack write meets the end of the stream; its status tells why
+            pass  # a read meets the end of the stream; its status tells why
         after = time.monotonic() - t_term
-        return n, after, await c.call.code(), await c.call.details()
-    n, after, code, details = run(go())
+        return n, after, await c.call.code(), await c.call.details(), codes
+    n, after, code, details, codes = run(go())
+    # The stream is announced as ending before its status, and the client stops writing then: an
+    # ack write racing the end of the call is what used to turn the status into INTERNAL.
+    assert "server_draining" in codes and codes[-1] == "stream_ending", codes
     assert code == grpc.StatusCode.UNAVAILABLE and "shutting down" in details
     assert 0.8 <= after <= 8.0  # streamed on through the grace period, then ended
     assert srv.proc.wait(15) == 0
