@@ -7,7 +7,6 @@ Servers are real (`soundweaver serve --port 0` on loopback); the CLI runs in sub
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import json
 import os
 import socket

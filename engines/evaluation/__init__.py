@@ -1,6 +1,6 @@
 """Evaluation of rendered narratives (issue 9): does the audio do what the plan says?
 
-For each narrative (a line of a JSONL file in the format of ``shared/eval/narratives_dev.jsonl``:
+For each narrative (a line of a JSONL file in the format ``{"id", "text", "expect": [[keyword, ...], ...], "ordered"}``:
 ``{"id", "text", "expect": [[keyword, ...], ...], "ordered": bool}``) the planner plans it, an
 engine renders the plan into a mastered track (``engines.track.render_track``), and the track is
 scored by

@@ -22,7 +22,7 @@ TOP_K = 5
 
 # ---------------------------------------------------------------------------- plan fidelity
 def match_expected(events: Sequence[SoundEvent], expect: Sequence[Sequence[str]]) -> list[SoundEvent | None]:
-    """The rule of ``shared/eval/score_plans.py``: for each expected group in order, the earliest
+    """The usual plan-scoring rule: for each expected group in order, the earliest
     (by start) unused event whose caption or sound class contains one of its keywords."""
     used: set[int] = set()
     found: list[SoundEvent | None] = []

@@ -20,13 +20,23 @@ Classes and how they are made
     ``mechanisms`` stick-slip friction impulse trains through wood or metal modes (creaks,
                   squeaks), slams, jingles, clanks, escapement ticks.
     ``vehicles``  engines as firing-rate pulses along an rpm curve; tyre squeal; two-tone horns;
-                  a Doppler train pass-by with rail clacks; traffic swells; jet roar and whine.
+                  a Doppler train pass-by with rail clacks; traffic swells; jet roar and whine;
+                  motorcycles; helicopter rotor blade-pass slaps; airplane flyovers (Doppler,
+                  ground-reflection comb); ship horns.
     ``fire``      flickering low roar, noise-burst crackle, ringing pops.
     ``creatures`` swept whistles (birds), hoots, gated carriers (crickets), pulsed formant buzz
                   (frogs), barks through a vocal tract, raptor screeches, whale glides.
-    ``crowds``    babble (glottal buzz, syllable gates, vowel formants), applause, cheers.
+    ``crowds``    babble (glottal buzz, syllable gates, vowel formants), applause, cheers,
+                  laughter ("ha" runs: aspirated onsets, falling voiced bursts, in-breaths).
     ``machinery`` mains hum, motors, sirens, beeps, FM laser chirps, steam hiss, servos.
-    ``body``      lub-dub heartbeats, breaths, voiced grunts/screams/coughs, tinnitus.
+    ``body``      lub-dub heartbeats, breaths, voiced grunts/screams/coughs, tinnitus, baby cries.
+    ``animals``   hooves as damped hollow knocks in gait rhythms (surface flags ``wood``, ``dirt``...);
+                  calls as a voiced source through moving formants (``dsp.formant_voice``) with
+                  per-species pitch contours, tremolo, jitter, shimmer and subharmonics.
+    ``bells``     modal bells with inharmonic partial sets and long decays (church, hand, door,
+                  clock chimes, wind chimes), an electromechanical phone ringer in its cadence.
+    ``household`` keystrokes, door knocks, kettle edge tones, frying spits, chopping, a running tap.
+    ``weapons``   muzzle blasts with an outdoor tail, automatic fire, bow release + arrow + thunk, punches.
     ``music``     beds and stingers per emotion on the session's key, mode and tempo grid.
 
 Parameters (all from the ``RenderRequest``; nothing else influences the samples)
@@ -41,7 +51,9 @@ Parameters (all from the ``RenderRequest``; nothing else influences the samples)
                       ``bed=True``) are stationary textures of any length, joinable by crossfade.
                       Requests shorter than ``MIN_RENDER_S`` render that much and keep the head.
     event.variant     switch-picked flags and numbers: ``run`` (footsteps), ``pace=2.4`` (steps/s),
-                      ``bpm=120`` (heartbeat, clock), ``rate=30`` (breaths/min); see
+                      ``bpm=120`` (heartbeat, clock), ``rate=30`` (breaths/min), ``gallop``/``trot``/
+                      ``walk`` and ``wood``/``stone``/``dirt`` (hooves), ``count=3`` (knocks),
+                      ``mobile``/``single`` (phone ring); see
                       ``params.parse_variant``.
     event.emotion     music: mode, progression and orchestration (neutral, tense, calm, sad,
                       triumphant, horror, mystery); falls back to the context's emotion.

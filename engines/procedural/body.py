@@ -144,5 +144,39 @@ def tinnitus_ring(p: Params) -> np.ndarray:
     return (tone + hiss) * env
 
 
-GENERATORS = {"heartbeat": heartbeat, "breathing": breathing, "voice_grunt": voice_grunt, "scream": scream,
+def baby_cry(p: Params) -> np.ndarray:
+    k = dsp.low_rate_factor(p.sr)
+    return dsp.upsample(_baby_cry(p.at_rate(k)), k, p.n, p.sr)
+
+
+def _baby_cry(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros(n, dtype=F32)
+    # An infant's cry: "waah" after "waah", each 0.6-1.2 s, f0 400-550 Hz arching and breaking
+    # (pressed, tense folds: jitter, sudden jumps up), through a tiny tract (formants far higher
+    # than an adult's: ~1.1, 2.5, 4.2 kHz), with a gasping in-breath between.
+    base = rng.uniform(400, 550) * (0.9 + 0.2 * p.intensity)
+    t = rng.uniform(0.02, 0.1)
+    while t < p.duration - 0.3:
+        length = min(rng.uniform(0.6, 1.2), p.duration - t - 0.05)
+        m = int(length * sr)
+        if m < int(0.2 * sr):
+            break
+        kk = np.linspace(0.0, 1.0, m)
+        f0 = base * (1.0 + 0.15 * np.sin(np.pi * np.minimum(kk / 0.4, 1.0)) - 0.2 * np.maximum(kk - 0.6, 0.0))
+        f0 = f0 * (1.0 + 0.03 * np.sin(dsp.TAU * rng.uniform(5, 8) * kk * length)) * dsp.jitter(rng, m, sr, 0.025, 120.0)
+        F1 = 700 + 500 * np.sin(np.pi * np.minimum(kk / 0.3, 1.0) * 0.5)
+        v = dsp.formant_voice(f0, sr, (F1, 2500.0, 4200.0), (250, 350, 450), (1.0, 0.7, 0.35), tilt=0.6)
+        v += dsp.bandpass(dsp.white(rng, m), 1500.0, 6000.0, sr) * F32(0.15 * float(np.std(v)) / 0.1)
+        env = (np.clip(kk / 0.08, 0.0, 1.0) * np.clip((1.0 - kk) / 0.15, 0.0, 1.0)).astype(F32)
+        dsp.add_at(out, int(t * sr), v * env)
+        t += length
+        gm = int(rng.uniform(0.15, 0.3) * sr)
+        gasp = dsp.bandpass(dsp.white(rng, gm), 1000.0, 5000.0, sr) * np.hanning(gm).astype(F32) * F32(0.05)
+        dsp.add_at(out, int(t * sr), gasp)
+        t += gm / sr + rng.uniform(0.02, 0.15)
+    return out
+
+
+GENERATORS = {"baby_cry": baby_cry, "heartbeat": heartbeat, "breathing": breathing, "voice_grunt": voice_grunt, "scream": scream,
               "cough": cough, "tinnitus_ring": tinnitus_ring}

@@ -108,4 +108,65 @@ def _cheering(p: Params) -> np.ndarray:
     return out
 
 
-GENERATORS = {"crowd_murmur": crowd_murmur, "cheering": cheering}
+def applause_(p: Params) -> np.ndarray:
+    k = dsp.low_rate_factor(p.sr)
+    return dsp.upsample(_applause(p.at_rate(k)), k, p.n, p.sr)
+
+
+def _applause(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    dur = p.duration
+    # An audience applauding: a couple of dozen people each clapping 3-6 times a second, the
+    # sum dense; it swells in and dies away, with no voices (that is ``cheering``).
+    people = 8 + 17 * p.intensity
+    swell = dsp.segment_env(n, [(0, 0.1), (0.12 * dur, 1.0), (0.7 * dur, 0.9), (dur, 0.3)], sr)
+    return applause(rng, n, sr, people * rng.uniform(3.5, 5.0) * swell)
+
+
+def laughter(p: Params) -> np.ndarray:
+    k = dsp.low_rate_factor(p.sr)
+    return dsp.upsample(_laughter(p.at_rate(k)), k, p.n, p.sr)
+
+
+def _laughter(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros((n, 2), dtype=F32)
+    # A laugh is a run of "ha" syllables, 4-6 a second: each an aspirated onset (breath noise
+    # through the open vowel), a voiced burst whose pitch falls through the run, and a gasp
+    # between runs. Two or three people, each their own pitch; each person's voice is one
+    # pitch track and one pair of envelopes over the clip, synthesised in one pass.
+    for person in range(int(rng.integers(2, 4))):
+        f_base = rng.uniform(180, 380)
+        vowel = VOWELS[int(rng.choice([0, 5, 1]))]
+        f0 = np.full(n, f_base, dtype=np.float64)
+        venv = np.zeros(n, dtype=F32)
+        henv = np.zeros(n, dtype=F32)
+        t = rng.uniform(0.02, 0.3)
+        while t < p.duration - 0.3:
+            run = int(rng.integers(4, 9))
+            rate = rng.uniform(4.0, 6.0)
+            for i in range(run):
+                a = int(t * sr)
+                m = int(rng.uniform(0.5, 0.75) / rate * sr)
+                if a + m >= n - int(0.05 * sr):
+                    break
+                kk = np.linspace(0.0, 1.0, m)
+                f0[a:a + m] = f_base * (1.25 - 0.35 * i / run) * (1.0 + 0.1 * np.sin(np.pi * kk))
+                g = 1.0 - 0.05 * i
+                venv[a:a + m] = g * np.clip((kk - 0.2) / 0.15, 0.0, 1.0) * np.clip((1.0 - kk) / 0.4, 0.0, 1.0)
+                henv[a:a + m] = g * np.clip(kk / 0.05, 0.0, 1.0) * np.clip((0.35 - kk) / 0.15, 0.0, 1.0)
+                t += 1.0 / rate
+            gm = int(rng.uniform(0.2, 0.35) * sr)  # the in-breath after a run
+            a = int(t * sr)
+            if a + gm < n:
+                henv[a:a + gm] = np.hanning(gm) * 0.15
+            t += gm / sr + rng.uniform(0.1, 0.5)
+        f0 = f0 * dsp.jitter(rng, n, sr, 0.02, 100.0)
+        v = dsp.formant_voice(f0, sr, [f * rng.uniform(0.95, 1.05) for f in vowel], (120, 150, 200), (1.0, 0.5, 0.25),
+                              tilt=1.0, max_harmonics=14, hop=64)
+        h = dsp.bandpass(dsp.white(rng, n), vowel[0] * 0.8, vowel[2], sr) * F32(1.2 * float(np.std(v)) / 0.3)
+        out += dsp.pan(v * venv + h * henv, rng.uniform(-0.6, 0.6))
+    return out
+
+
+GENERATORS = {"crowd_murmur": crowd_murmur, "cheering": cheering, "applause": applause_, "laughter": laughter}

@@ -6,7 +6,8 @@ from typing import Callable
 
 import numpy as np
 
-from . import body, creatures, crowds, fire, footsteps, impacts, machinery, mechanisms, music, vehicles, water, weather
+from . import (animals, bells, body, creatures, crowds, fire, footsteps, household, impacts, machinery, mechanisms, music,
+               vehicles, water, weapons, weather)
 from .params import Params
 
 Generator = Callable[[Params], np.ndarray]
@@ -33,7 +34,7 @@ GENERATORS: dict[str, Generator] = {
 
 
 # Families with many classes keep their own table next to their generators.
-for _family in (water, impacts, fire, creatures, crowds, machinery, body):
+for _family in (water, impacts, fire, creatures, crowds, machinery, body, animals, bells, household, weapons, vehicles):
     GENERATORS.update(_family.GENERATORS)
 
 

@@ -185,3 +185,122 @@ def engine_roar(p: Params) -> np.ndarray:
     l = (roar_l + whine + crackle * F32(0.5)) * env
     r = (roar_r + whine + crackle * F32(0.5)) * env
     return np.stack([l, r], axis=1).astype(F32)
+
+
+def helicopter(p: Params) -> np.ndarray:
+    # Rotor slaps and turbine: everything YAMNet and the ear key on sits under 7 kHz.
+    k = dsp.low_rate_factor(p.sr)
+    return dsp.upsample(_helicopter(p.at_rate(k)), k, p.n, p.sr)
+
+
+def _flyover(n: int, sr: int, dur: float, t_pass: float, speed: float, d0: float):
+    """Geometry of a straight pass: (gain, Doppler factor, pan) per sample."""
+    t = dsp.times(n, sr)
+    x = F32(speed) * (t - F32(t_pass))
+    r = np.sqrt(x * x + F32(d0 * d0))
+    gain = F32(d0) / r
+    doppler = F32(343.0) / (F32(343.0) + x / r * F32(speed))
+    return gain, doppler, np.clip(x / F32(3.0 * d0), -0.9, 0.9).astype(F32)
+
+
+def _helicopter(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    dur = p.duration
+    gain, doppler, pan = _flyover(n, sr, dur, rng.uniform(0.45, 0.6) * dur, rng.uniform(25, 45), rng.uniform(30, 60))
+    # Main rotor: 2-5 blades at ~4-6 rev/s; each blade passing slaps the air (blade-vortex
+    # interaction): a train of short low-passed noise bursts at the blade-pass rate.
+    bpf = rng.uniform(14.0, 22.0) * doppler
+    ph = dsp.phase(bpf, n, sr)
+    slap_env = dsp.pulse_wave(ph, 30.0) + F32(0.05)
+    slaps = dsp.lowpass(dsp.white(rng, n), 1200.0, sr) * slap_env * F32(3.0)
+    thump = dsp.lowpass(dsp.pulse_wave(ph, 12.0), 150.0, sr) * F32(0.8)
+    # Tail rotor: a faster buzz (~5x the main blade rate), and the turboshaft's whine.
+    tail = dsp.table_osc(dsp.harmonic_table(dsp.saw_amps(100.0, sr, 0.8, 20)), dsp.phase(bpf * rng.uniform(4.5, 6.0), n, sr)) * F32(0.15)
+    whine = dsp.narrowband_noise(rng, rng.uniform(2500, 4000) * doppler, 80.0, n, sr) * F32(0.05)
+    turb = dsp.bandpass(dsp.white(rng, n), 200.0, 3000.0, sr) * F32(0.2)
+    x = (slaps + thump + tail + whine + turb) * (F32(0.15) + gain)
+    return dsp.pan_moving(x.astype(F32), pan)
+
+
+@dsp.rendered_at_low_rate
+def motorcycle(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    dur = p.duration
+    # A bike revs higher and changes gear faster than a car: idle, a couple of blips of the
+    # throttle, then it pulls away through three gears, each shift a dip in rpm.
+    idle = rng.uniform(1000, 1400)
+    peak = rng.uniform(6000, 9000) * (0.7 + 0.4 * p.intensity)
+    pts = [(0.0, idle), (0.1 * dur, idle)]
+    t = 0.12 * dur
+    for b in range(int(rng.integers(1, 3))):
+        pts += [(t, idle), (t + 0.05 * dur, peak * 0.7), (t + 0.12 * dur, idle * 1.1)]
+        t += 0.15 * dur
+    gear_len = (dur - t) / 3.0
+    for g in range(3):
+        pts += [(t + 0.05, peak * (0.5 - 0.05 * g)), (t + gear_len * 0.9, peak * (0.9 + 0.03 * g))]
+        t += gear_len
+    rpm = dsp.one_pole_lp(dsp.segment_env(n, pts, sr), 6.0, sr)
+    twin = rng.random() < 0.5
+    x = engine_tone(rng, rpm, sr, cylinders=2 if twin else 4, roughness=0.6 if twin else 0.2)
+    # A bike's exhaust is open and close to the ear: bright, rasping.
+    rasp = dsp.bandpass(x, 800.0, 5000.0, sr) * F32(0.8)
+    level = dsp.segment_env(n, [(0, 0.5), (0.3 * dur, 0.8), (dur, 1.0)], sr)
+    return dsp.widen(rng, ((x + rasp) * level).astype(F32), sr, 0.003)
+
+
+def airplane(p: Params) -> np.ndarray:
+    k = dsp.low_rate_factor(p.sr)
+    return dsp.upsample(_airplane(p.at_rate(k)), k, p.n, p.sr)
+
+
+def _airplane(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    dur = p.duration
+    gain, doppler, pan = _flyover(n, sr, dur, rng.uniform(0.45, 0.55) * dur, rng.uniform(70, 110), rng.uniform(150, 300))
+    # A jet or prop airliner overhead: broadband roar (its low end carrying far), the fan's
+    # tone shifting down as it passes, and the ground reflection combing the spectrum: a
+    # notch series sweeping as the path difference changes (the "phasing" of a flyover).
+    roar = dsp.lowpass(dsp.pink(rng, n), 2500.0, sr) + dsp.lowpass(dsp.brown(rng, n, sr), 200.0, sr) * F32(0.8)
+    fan = dsp.narrowband_noise(rng, rng.uniform(700, 1200) * doppler, 60.0, n, sr) * F32(0.25)
+    prop = np.zeros(n, dtype=F32)
+    if rng.random() < 0.4:  # a propeller plane: a buzzy blade-pass tone
+        prop = dsp.table_osc(dsp.harmonic_table(dsp.saw_amps(90.0, sr, 0.85, 30)), dsp.phase(rng.uniform(70, 110) * doppler, n, sr)) * F32(0.4)
+    x = roar + fan + prop
+    delay = (F32(0.0004) + F32(0.004) * (F32(1.0) - gain)) * F32(sr)  # samples, changing
+    idx = np.clip(np.arange(n) - delay.astype(np.int64), 0, n - 1)
+    x = x + x[idx] * F32(0.7)
+    # Far away only the low roar arrives; overhead the highs open up.
+    bright = dsp.highpass(x, 1200.0, sr) * gain
+    return dsp.pan_moving(((x * F32(0.6) + bright) * (F32(0.1) + gain)).astype(F32), pan)
+
+
+def ship_horn(p: Params) -> np.ndarray:
+    k = dsp.low_rate_factor(p.sr)
+    return dsp.upsample(_ship_horn(p.at_rate(k)), k, p.n, p.sr)
+
+
+def _ship_horn(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    dur = p.duration
+    # A ship's air horn or steam whistle: a big diaphragm driving a long trumpet, very low
+    # (70-180 Hz), rich in harmonics, slow to speak, often two pitches a fifth apart.
+    f0 = rng.uniform(70, 160)
+    blast = min(dur - 0.5, rng.uniform(2.0, 3.2))
+    m = int(blast * sr)
+    t = dsp.times(m, sr)
+    settle = 1.0 - 0.04 * np.exp(-t / F32(0.15))
+    tone = np.zeros(m, dtype=F32)
+    for f, g in ((f0, 1.0), (f0 * 1.5, 0.5 if rng.random() < 0.5 else 0.0)):
+        if g:
+            ph = dsp.phase(f * settle * (1.0 + 0.002 * np.sin(F32(dsp.TAU * 5.0) * t)), m, sr)
+            tone += dsp.table_osc(dsp.pulse_table(10.0), ph) * F32(g)
+    tone = np.tanh(tone * F32(2.5)).astype(F32)
+    tone = dsp.formants(tone, (rng.uniform(300, 500), rng.uniform(900, 1300)), (150.0, 250.0), (1.0, 0.4), sr) + tone * F32(0.3)
+    env = dsp.segment_env(m, [(0, 0), (0.25, 1.0), (blast - 0.3, 1.0), (blast, 0.0)], sr)
+    out = np.zeros(n, dtype=F32)
+    out[int(0.02 * sr):int(0.02 * sr) + m] = (tone * env)[: n - int(0.02 * sr)]
+    # It carries over water and comes back from the shore: a long tail.
+    return dsp.reverb_tail(rng, out, sr, 2.0, 0.5, 0.08, 2000.0)
+
+
+GENERATORS = {"helicopter": helicopter, "motorcycle": motorcycle, "airplane": airplane, "ship_horn": ship_horn}

@@ -1,6 +1,6 @@
 """``python -m soundweaver.models.planner [--json] [--seed N] [--state k=v ...] TEXT``: plan one narrative.
 
-Prints ``{"events": [...]}`` with --json (the format ``shared/eval/score_plans.py`` reads), else a
+Prints ``{"events": [...]}`` with --json (the format plan scorers read), else a
 readable table. The real CLI is ``soundweaver plan``; this entry exists for the planner alone.
 """
 from __future__ import annotations
