@@ -33,8 +33,7 @@ F32 = dsp.F32
 def _low_rate(fn):
     """Render ``fn`` at ~16 kHz and upsample (voices and hooves carry little above 7 kHz)."""
     def wrapped(p: Params) -> np.ndarray:
-        k = dsp.low_rate_factor(p.sr)
-        return dsp.upsample(fn(p.at_rate(k)), k, p.n, p.sr)
+        return dsp.at_low_rate(fn, p)
     wrapped.__name__ = fn.__name__.lstrip("_")
     wrapped.__doc__ = fn.__doc__
     return wrapped

@@ -45,8 +45,7 @@ def _bell(m: int, sr: int, rng, f_prime: float, partials, t60s, gains, detune: f
 
 def church_bell(p: Params) -> np.ndarray:
     # Partials above 7 kHz are weak and short in a cast bronze bell: ring it at ~16 kHz.
-    k = dsp.low_rate_factor(p.sr)
-    return dsp.upsample(_church_bell(p.at_rate(k)), k, p.n, p.sr)
+    return dsp.at_low_rate(_church_bell, p)
 
 
 def _church_bell(p: Params) -> np.ndarray:

@@ -145,8 +145,7 @@ def tinnitus_ring(p: Params) -> np.ndarray:
 
 
 def baby_cry(p: Params) -> np.ndarray:
-    k = dsp.low_rate_factor(p.sr)
-    return dsp.upsample(_baby_cry(p.at_rate(k)), k, p.n, p.sr)
+    return dsp.at_low_rate(_baby_cry, p)
 
 
 def _baby_cry(p: Params) -> np.ndarray:

@@ -87,8 +87,7 @@ def owl(p: Params) -> np.ndarray:
 def crickets(p: Params) -> np.ndarray:
     # Carriers stay under 5.2 kHz: render a dozen insects at ~16 kHz and upsample (a third of
     # the cost at 48 kHz).
-    k = dsp.low_rate_factor(p.sr)
-    return dsp.upsample(_crickets(p.at_rate(k)), k, p.n, p.sr)
+    return dsp.at_low_rate(_crickets, p)
 
 
 def _crickets(p: Params) -> np.ndarray:

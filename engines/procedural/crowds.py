@@ -41,8 +41,7 @@ def talkers(rng, n: int, sr: int, groups: int, per_group: int, f0_range, syllabl
 
 def crowd_murmur(p: Params) -> np.ndarray:
     # Speech babble lives below ~6 kHz: render at ~16 kHz and upsample (a third of the cost).
-    k = dsp.low_rate_factor(p.sr)
-    return dsp.upsample(_crowd_murmur(p.at_rate(k)), k, p.n, p.sr)
+    return dsp.at_low_rate(_crowd_murmur, p)
 
 
 def _crowd_murmur(p: Params) -> np.ndarray:
@@ -87,8 +86,7 @@ def shouts(rng, n: int, sr: int, groups: int = 5, per_group: int = 5) -> np.ndar
 
 
 def cheering(p: Params) -> np.ndarray:
-    k = dsp.low_rate_factor(p.sr)
-    return dsp.upsample(_cheering(p.at_rate(k)), k, p.n, p.sr)
+    return dsp.at_low_rate(_cheering, p)
 
 
 def _cheering(p: Params) -> np.ndarray:
@@ -109,8 +107,7 @@ def _cheering(p: Params) -> np.ndarray:
 
 
 def applause_(p: Params) -> np.ndarray:
-    k = dsp.low_rate_factor(p.sr)
-    return dsp.upsample(_applause(p.at_rate(k)), k, p.n, p.sr)
+    return dsp.at_low_rate(_applause, p)
 
 
 def _applause(p: Params) -> np.ndarray:
@@ -124,8 +121,7 @@ def _applause(p: Params) -> np.ndarray:
 
 
 def laughter(p: Params) -> np.ndarray:
-    k = dsp.low_rate_factor(p.sr)
-    return dsp.upsample(_laughter(p.at_rate(k)), k, p.n, p.sr)
+    return dsp.at_low_rate(_laughter, p)
 
 
 def _laughter(p: Params) -> np.ndarray:

@@ -637,6 +637,11 @@ def rendered_at_low_rate(fn):
 
     @functools.wraps(fn)
     def wrapped(p):
-        k = low_rate_factor(p.sr)
-        return upsample(fn(p.at_rate(k)), k, p.n, p.sr)
+        return at_low_rate(fn, p)
     return wrapped
+
+
+def at_low_rate(fn, p):
+    """``fn(p)`` rendered at ~16 kHz (``low_rate_factor``) and upsampled to ``p.sr``."""
+    k = low_rate_factor(p.sr)
+    return upsample(fn(p.at_rate(k)), k, p.n, p.sr)

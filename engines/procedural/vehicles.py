@@ -189,8 +189,7 @@ def engine_roar(p: Params) -> np.ndarray:
 
 def helicopter(p: Params) -> np.ndarray:
     # Rotor slaps and turbine: everything YAMNet and the ear key on sits under 7 kHz.
-    k = dsp.low_rate_factor(p.sr)
-    return dsp.upsample(_helicopter(p.at_rate(k)), k, p.n, p.sr)
+    return dsp.at_low_rate(_helicopter, p)
 
 
 def _flyover(n: int, sr: int, dur: float, t_pass: float, speed: float, d0: float):
@@ -249,8 +248,7 @@ def motorcycle(p: Params) -> np.ndarray:
 
 
 def airplane(p: Params) -> np.ndarray:
-    k = dsp.low_rate_factor(p.sr)
-    return dsp.upsample(_airplane(p.at_rate(k)), k, p.n, p.sr)
+    return dsp.at_low_rate(_airplane, p)
 
 
 def _airplane(p: Params) -> np.ndarray:
@@ -275,8 +273,7 @@ def _airplane(p: Params) -> np.ndarray:
 
 
 def ship_horn(p: Params) -> np.ndarray:
-    k = dsp.low_rate_factor(p.sr)
-    return dsp.upsample(_ship_horn(p.at_rate(k)), k, p.n, p.sr)
+    return dsp.at_low_rate(_ship_horn, p)
 
 
 def _ship_horn(p: Params) -> np.ndarray:
