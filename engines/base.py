@@ -48,6 +48,15 @@ class Clip:
 
 
 @dataclass(frozen=True)
+class Match:
+    """How well an engine can render an event's caption, and with what."""
+
+    engine: str
+    score: float  # 0..1
+    what: str  # what it would use: a class name, a file, "text conditioning"
+
+
+@dataclass(frozen=True)
 class EngineInfo:
     name: str
     available: bool
@@ -67,6 +76,12 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def render(self, requests: Sequence[RenderRequest]) -> list[Clip]:
         """Render each request; the result has one clip per request, in order."""
+
+    def match(self, event: SoundEvent) -> Match:
+        """How well this engine renders ``event`` (its caption, class and variant). Captions are
+        the contract between planner and engines: the server routes each event to the engine
+        that answers best. The default suits engines conditioned on the caption itself."""
+        return Match(self.name, 1.0, "text conditioning")
 
     def info(self) -> EngineInfo:
         return EngineInfo(self.name, True, self.__doc__.strip().splitlines()[0] if self.__doc__ else "")

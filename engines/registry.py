@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .base import Engine, EngineInfo
 
-KNOWN = ("procedural", "neural")
+KNOWN = ("procedural", "neural", "library")
 
 
 def create_engine(name: str, **options) -> Engine:
@@ -21,6 +21,14 @@ def create_engine(name: str, **options) -> Engine:
         if not model:
             raise ValueError("engine 'neural' needs --model PATH (a diffusers Stable Audio Open folder)")
         return NeuralEngine.from_pretrained(model, **options)
+    if name == "library":
+        options = dict(options)
+        index = options.pop("index", None) or options.pop("library", None)
+        if not index:
+            raise ValueError("engine 'library' needs index=PATH (an index file, or a folder indexed with "
+                             "'soundweaver library index DIR')")
+        from .library.engine import LibraryEngine  # ValueError when the index is missing or unreadable
+        return LibraryEngine(index, **options)
     raise ValueError(f"unknown engine {name!r}; known engines: {', '.join(KNOWN)}")
 
 

@@ -67,6 +67,37 @@ def _format_from_args(a) -> AudioFormat:
     return fmt
 
 
+def _add_routing_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("engines and misses")
+    g.add_argument("--library", metavar="INDEX",
+                   help="the studio's recordings: an index made by `soundweaver library index` (preferred "
+                        "over the procedural engine where it matches a caption)")
+    g.add_argument("--match-threshold", type=float, default=0.5, metavar="SCORE",
+                   help="an event no engine renders with at least this score (0..1) is a miss (default 0.5)")
+    g.add_argument("--on-miss", choices=("nearest", "skip"), default="nearest",
+                   help="a miss is reported (a no_match notice, miss in the plan), then played as its "
+                        "nearest candidate or skipped (default nearest)")
+
+
+def _routing(a):
+    from ..engines.routing import RoutingPolicy
+    policy = RoutingPolicy(a.match_threshold, a.on_miss)
+    if policy.problems():
+        raise UsageError("; ".join(policy.problems()))
+    return policy
+
+
+def _local_engines(a, first: str = "procedural") -> list:
+    """The engines an offline command routes to, in the designer's order."""
+    from ..engines.registry import create_engine
+    from ..engines.routing import engine_order
+    built = {first: create_engine(first)}
+    built.setdefault("procedural", create_engine("procedural"))
+    if getattr(a, "library", None):
+        built["library"] = create_engine("library", index=a.library)
+    return [built[n] for n in engine_order(built, first)]
+
+
 def _add_format_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rate", type=int, default=48000, help="sample rate, 16000..48000 (default 48000)")
     p.add_argument("--channels", type=int, default=2, choices=(1, 2))
@@ -92,7 +123,7 @@ def cmd_serve(a) -> int:
         render_processes=not a.render_threads, embeddings=a.embeddings, planner_budget_s=a.planner_budget, resume_window_s=a.resume_window,
         shutdown_grace_s=a.grace, stall_timeout_s=a.stall_timeout,
         api_keys_file=a.api_keys_file, tls_cert=a.tls_cert, tls_key=a.tls_key, tls_client_ca=a.tls_client_ca,
-        metrics_port=a.metrics_port,
+        metrics_port=a.metrics_port, library=a.library, routing=_routing(a),
         limits=Limits(max_sessions=a.max_sessions, max_cue_chars=a.max_cue_chars,
                       max_cues_per_second=a.max_cues_per_second, max_message_bytes=a.max_message_bytes,
                       min_chunk_ms=a.min_chunk_ms, max_chunk_ms=a.max_chunk_ms,
@@ -115,16 +146,20 @@ def cmd_serve(a) -> int:
 def cmd_plan(a) -> int:
     if a.plot and (rc := _need_plotting("plan", "--plot")) is not None:
         return rc
+    from ..engines.routing import routed_plan
     from ..models.planner import plan_narrative, plan_to_dict
-    plan = plan_narrative(a.text, state=_state_from_args(a.state), seed=a.seed)
+    plan = routed_plan(plan_narrative(a.text, state=_state_from_args(a.state), seed=a.seed),
+                       _local_engines(a), _routing(a))
     if a.json:
         print(json.dumps(plan_to_dict(plan), indent=None if a.compact else 2))
     else:
         print(f"scene {plan.scene}, emotion {plan.emotion}, {len(plan.events)} events, {plan.duration_s:.1f} s")
-        print(f"{'start':>6} {'dur':>5}  {'layer':<9}{'class':<19}{'int':>4} {'dist':>4}  caption")
+        print(f"{'start':>6} {'dur':>5}  {'layer':<9}{'class':<19}{'int':>4} {'dist':>4} {'match':>6}  caption")
         for e in plan.events:
+            score = f"{e.match_score:.2f}" + ("!" if e.miss else " ")
             print(f"{e.start_s:6.2f} {e.duration_s:5.2f}  {e.layer.value:<9}{e.sound_class:<19}"
-                  f"{e.intensity:4.1f} {e.distance:4.1f}  {e.caption}")
+                  f"{e.intensity:4.1f} {e.distance:4.1f} {score:>6}  {e.caption}"
+                  + (f"  [{e.engine}: {e.match}]" if e.engine != "procedural" else ""))
     for n in plan.notices:
         print(f"notice [{n.code}] {n.message}", file=sys.stderr)
     if a.plot:
@@ -141,15 +176,17 @@ def cmd_render(a) -> int:
     if a.server:
         samples, summary, plan = asyncio.run(_render_remote(_connection(a), a, fmt))
     else:
-        from ..engines.registry import create_engine
+        from ..engines.routing import EngineSet, routed_plan
         from ..engines.track import render_track
         from ..models.bridge import session_context
         from ..models.planner import plan_narrative
-        plan = plan_narrative(a.text, state=_state_from_args(a.state), seed=a.seed)
-        engine = create_engine(a.engine)
+        engines = _local_engines(a, a.engine)
+        plan = routed_plan(plan_narrative(a.text, state=_state_from_args(a.state), seed=a.seed), engines,
+                           _routing(a))
         t0 = time.perf_counter()
-        track = render_track(plan.events, engine, session_context(a.seed, plan.scene, plan.emotion), fmt,
-                             a.duration or None, workers=a.workers)
+        track = render_track(plan.events, EngineSet({e.name: e for e in engines}),
+                             session_context(a.seed, plan.scene, plan.emotion), fmt, a.duration or None,
+                             workers=a.workers)
         wall = time.perf_counter() - t0
         samples = track.samples
         summary = dict(loudness_lufs=track.loudness_lufs, true_peak_dbfs=track.true_peak_dbfs, render_seconds=wall)
@@ -157,7 +194,9 @@ def cmd_render(a) -> int:
     sf.write(a.output, samples, fmt.sample_rate, subtype=subtype)
     dur = len(samples) / fmt.sample_rate
     for e in plan.events:
-        print(f"  {e.start_s:6.2f}-{e.end_s:6.2f}s  {e.sound_class:<18} {e.caption}")
+        print(f"  {e.start_s:6.2f}-{e.end_s:6.2f}s  {e.sound_class:<18} {e.caption}" + ("  (miss)" if e.miss else ""))
+    for n in plan.notices:
+        print(f"notice [{n.code}] {n.message}", file=sys.stderr)
     print(f"wrote {a.output}: {dur:.2f} s, {len(plan.events)} events, "
           f"{summary['loudness_lufs']:.1f} LUFS, true peak {summary['true_peak_dbfs']:.1f} dBTP, "
           f"rendered in {summary['render_seconds']:.2f} s ({dur / max(summary['render_seconds'], 1e-9):.0f}x real time)")
@@ -192,11 +231,13 @@ async def _render_remote(conn, a, fmt: AudioFormat):
                 summary = msg.summary
     if plan_msg is None or summary is None:
         raise ConnectionError(f"server {conn.target} ended the render before sending the whole track")
-    from ..models.plan import Layer, Plan, SoundEvent
-    events = [SoundEvent(e.id, e.caption, e.sound_class, Layer(wire.layer_name(e.layer)), e.start_s, e.duration_s)
+    from ..models.plan import Layer, Notice, Plan, SoundEvent
+    events = [SoundEvent(e.id, e.caption, e.sound_class, Layer(wire.layer_name(e.layer)), e.start_s, e.duration_s,
+                         engine=e.engine, match=e.match, match_score=e.match_score, miss=e.miss)
               for e in plan_msg.events]
+    notices = [Notice(n.code, n.message) for n in plan_msg.notices]
     return (np.concatenate(parts), dict(loudness_lufs=summary.loudness_lufs, true_peak_dbfs=summary.true_peak_dbfs,
-                                        render_seconds=summary.render_seconds), Plan(0, events))
+                                        render_seconds=summary.render_seconds), Plan(0, events, notices=notices))
 
 
 # ---------------------------------------------------------------------------------------- listen
@@ -350,6 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tls-client-ca", help="CA (PEM) that client certificates must chain to: mutual TLS")
     p.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port (0: any)")
     p.add_argument("--transport-baseline", action="store_true", help=argparse.SUPPRESS)
+    _add_routing_args(p)
     from .commands_neural import add_neural_options
     add_neural_options(p)
     p.set_defaults(func=cmd_serve)
@@ -361,6 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--state", action="append", metavar="KEY=VALUE", help="game state (repeatable)")
     p.add_argument("--plot", metavar="PNG", help="draw the plan as a timeline")
+    _add_routing_args(p)
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("render", help="render a narrative to a WAV file (offline, as fast as it goes)")
@@ -371,6 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=0.0, help="seconds (default: the plan's length)")
     p.add_argument("--state", action="append", metavar="KEY=VALUE")
     p.add_argument("--workers", type=int, default=1)
+    _add_routing_args(p)
     add_connection_args(p, None, "render on this server instead of in this process", timeout_default=10.0)
     _add_format_args(p)
     p.set_defaults(func=cmd_render)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..engines.routing import RoutingPolicy
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -47,5 +49,7 @@ class ServerConfig:
     tls_cert: str | None = None
     tls_key: str | None = None
     tls_client_ca: str | None = None  # set: mutual TLS (clients must present a cert signed by it)
+    library: str | None = None  # an index of the studio's recordings: the `library` engine
     metrics_port: int | None = None  # Prometheus text exposition on this port (0: any free port)
     limits: Limits = field(default_factory=Limits)
+    routing: RoutingPolicy = field(default_factory=RoutingPolicy)  # match threshold and what a miss does

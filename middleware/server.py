@@ -29,11 +29,18 @@ REFLECTION_V1 = "grpc.reflection.v1.ServerReflection"
 
 
 def build_engines(config: ServerConfig) -> dict[str, Engine]:
-    """The default engine, plus procedural as the fallback every session can count on."""
+    """The default engine, procedural as the fallback every session can count on, and the
+    studio's library when one is given."""
     engines = {config.engine: create_engine(config.engine, **config.engine_options)}
     if "procedural" not in engines:
         engines["procedural"] = create_engine("procedural")
+    if config.library and "library" not in engines:
+        engines["library"] = create_engine("library", **library_options(config))
     return engines
+
+
+def library_options(config: ServerConfig) -> dict:
+    return {"index": config.library}
 
 
 def server_credentials(config: ServerConfig) -> grpc.ServerCredentials | None:

@@ -13,6 +13,7 @@ import grpc
 from .. import __version__
 from ..engines import pcm
 from ..engines.base import Engine
+from ..engines.routing import EngineSet, engine_order, routed_plan
 from ..engines.track import render_track
 from ..models import sound_classes
 from ..models.bridge import session_context
@@ -78,11 +79,10 @@ class SessionManager:
         chunk_frames = max(1, round(fmt.sample_rate * chunk_ms / 1000))
         session = LiveSession(
             sid, fmt, chunk_frames, round(fmt.sample_rate * lookahead_ms / 1000), seed, engine,
-            timeline, context, self.queues[engine],
-            self.queues.get("procedural") if engine != "procedural" else None, self.metrics,
+            timeline, context, {n: self.queues[n] for n in engine_order(self.queues, engine)}, self.metrics,
             self.config.resume_buffer_s, limits=lim,
             cue_gate=CueGate(lim.max_cue_chars, lim.max_cues_per_second, lim.max_cue_ahead_s),
-            plan_off_loop=self.planner.name == "llm")
+            plan_off_loop=self.planner.name == "llm", routing=self.config.routing)
         session.owner = owner
         self.sessions[sid] = session
         self.metrics.sessions_started += 1
@@ -179,7 +179,8 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
         for name, engine in self.engines.items():
             executor = self.executor
             if self.config.render_processes and getattr(engine, "runs_in_processes", False):
-                options = self.config.engine_options if name == self.config.engine else {}
+                options = (self.config.engine_options if name == self.config.engine
+                           else {"index": self.config.library} if name == "library" else {})
                 executor = self.pools[name] = process_pool(name, options, self.config.render_workers)
             self.queues[name] = RenderQueue(engine, executor, self.config.render_workers, self.metrics,
                                             self.config.render_timeout_s)
@@ -367,18 +368,24 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
         return False
 
     # ------------------------------------------------------------------ Plan, Render, Info
-    def _plan(self, text: str, state: GameState, seed: int):
+    def _plan(self, text: str, state: GameState, seed: int, engine: str):
+        """A narrative planned and routed to this server's engines (``engine`` preferred)."""
         if len(text) > self.config.limits.max_cue_chars:
             raise RpcError(grpc.StatusCode.INVALID_ARGUMENT,
                            f"text is {len(text)} characters; the limit is {self.config.limits.max_cue_chars}")
         problems = state.problems()
         if problems:
             raise RpcError(grpc.StatusCode.INVALID_ARGUMENT, "; ".join(problems))
-        return plan_narrative(text, state=state, seed=seed, planner=self.planner)
+        plan = plan_narrative(text, state=state, seed=seed, planner=self.planner)
+        policy = self.config.routing.with_cue_sheet(self.cue_sheets.sheet if self.cue_sheets else None)
+        return routed_plan(plan, self._engines(engine), policy)
+
+    def _engines(self, first: str) -> list[Engine]:
+        return [self.engines[n] for n in engine_order(self.engines, first)]
 
     async def Plan(self, request, context):
         try:
-            plan = self._plan(request.text, wire.game_state(request.state), int(request.seed))
+            plan = self._plan(request.text, wire.game_state(request.state), int(request.seed), self.config.engine)
         except RpcError as exc:
             await context.abort(exc.code, str(exc))
         return plan_response(plan)
@@ -395,7 +402,7 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
             if problems:
                 raise RpcError(grpc.StatusCode.INVALID_ARGUMENT, "; ".join(problems))
             state = wire.game_state(request.state)
-            plan = self._plan(request.text, state, int(request.seed))
+            plan = self._plan(request.text, state, int(request.seed), engine_name)
         except (RpcError, ValueError) as exc:
             await context.abort(getattr(exc, "code", grpc.StatusCode.INVALID_ARGUMENT), str(exc))
         yield pb.RenderChunk(plan=plan_response(plan))
@@ -403,8 +410,8 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
         loop = asyncio.get_running_loop()
         t0 = time.perf_counter()
         track = await loop.run_in_executor(
-            self.executor, lambda: render_track(plan.events, self.engines[engine_name], ctx, fmt,
-                                                request.duration_s or None))
+            self.executor, lambda: render_track(plan.events, EngineSet({e.name: e for e in self._engines(engine_name)}),
+                                                ctx, fmt, request.duration_s or None))
         wall = time.perf_counter() - t0
         step = max(1, int(RENDER_CHUNK_S * fmt.sample_rate))
         for seq, lo in enumerate(range(0, len(track.samples), step)):

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..engines.base import Clip, RenderRequest
 from ..engines.mixer import StreamMixer
+from ..engines.routing import RoutingPolicy, mark, miss_notice, route
 from ..models.bridge import SessionContext
 from ..models.planner import curves as cv
 from ..models.planner.base import PlanChange, Timeline
@@ -176,8 +177,9 @@ class SentChunk:
 class LiveSession:
     def __init__(self, session_id: str, fmt: AudioFormat, chunk_frames: int, lookahead_frames: int,
                  seed: int, engine: str, timeline: Timeline, context: SessionContext,
-                 queue: RenderQueue, fallback: RenderQueue | None, metrics: Metrics,
-                 resume_buffer_s: float, limits: Limits = Limits(), cue_gate=None, plan_off_loop: bool = False):
+                 queues: dict[str, RenderQueue], metrics: Metrics,
+                 resume_buffer_s: float, limits: Limits = Limits(), cue_gate=None, plan_off_loop: bool = False,
+                 routing: RoutingPolicy = RoutingPolicy()):
         self.id = session_id
         self.format = fmt
         self.rate = fmt.sample_rate
@@ -186,8 +188,9 @@ class LiveSession:
         self.engine = engine
         self.timeline = timeline
         self.context = context
-        self.queue = queue
-        self.fallback = fallback
+        self.queues = queues  # the engines this session may route to, in the designer's order
+        self.routing = routing
+        self.fallback = queues.get("procedural")  # renders an event whose engine is late or fails
         self.metrics = metrics
         self.limits = limits
         self.cue_gate = cue_gate  # callable(cue, now_s) -> error message or None (rate and size limits)
@@ -351,9 +354,26 @@ class LiveSession:
             self.mixer.mixer.set_scene(scene)
 
     def _submit(self, e: SoundEvent) -> None:
+        if not e.match and not self._route(e):
+            return
         due = time.monotonic() + max(0.0, e.start_s - self._now_s())
-        self.jobs[e.id] = self.queue.submit(RenderRequest(e, self.context, self.rate), due)
+        self.jobs[e.id] = self.queues[e.engine].submit(RenderRequest(e, self.context, self.rate), due)
         e.state = EventState.RENDERING
+
+    def _route(self, e: SoundEvent) -> bool:
+        """Route a new event to the engine that renders its caption best; a miss is reported, then
+        played as its nearest candidate or skipped (False: skipped)."""
+        policy = self.routing.with_cue_sheet(self.timeline.cue_sheet)
+        r = route(e, [q.engine for q in self.queues.values()], policy)
+        mark(e, r)
+        if not r.miss:
+            return True
+        self.notice(miss_notice(e, r, policy))
+        if policy.on_miss != "skip":
+            return True
+        self._cancel(e)
+        self.changed[e.id] = e
+        return False
 
     def _cancel(self, e: SoundEvent) -> None:
         e.state = EventState.CANCELLED
@@ -433,9 +453,9 @@ class LiveSession:
         if clip is not None:
             return clip
         failed = job.done() and not job.cancelled() and job.exception() is not None
-        if self.fallback is None:
+        if self.fallback is None or e.engine == self.fallback.engine.name:
             if failed:  # nothing to fall back to: say so and drop the event, keep streaming
-                self.notice(Notice("engine_failed", f"{self.engine} failed on event {e.id} ({job.exception()}); "
+                self.notice(Notice("engine_failed", f"{e.engine} failed on event {e.id} ({job.exception()}); "
                                    "the event is dropped", "warning", e.cue_id))
                 self._cancel(e)
                 self.changed[e.id] = e
@@ -446,7 +466,7 @@ class LiveSession:
             fb = self.fallback_jobs[e.id] = self.fallback.submit(RenderRequest(e, self.context, self.rate), 0.0)
             self.metrics.fallback_events += 1
             if failed:
-                self.notice(Notice("engine_failed", f"{self.engine} failed on event {e.id} "
+                self.notice(Notice("engine_failed", f"{e.engine} failed on event {e.id} "
                                    f"({job.exception()}); rendered by procedural instead", "warning", e.cue_id))
             else:
                 self._mark_late(e)

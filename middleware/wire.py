@@ -168,7 +168,8 @@ def sound_event_pb(e: SoundEvent) -> pb.SoundEvent:
     return pb.SoundEvent(id=e.id, caption=e.caption, sound_class=e.sound_class, layer=_LAYER_PB[e.layer],
                          start_s=e.start_s, duration_s=e.duration_s, emotion=e.emotion, scene=e.scene,
                          intensity=e.intensity, distance=e.distance, state=_STATE_PB[e.state],
-                         cue_id=e.cue_id, variant=e.variant, late=e.late, engine=e.engine)
+                         cue_id=e.cue_id, variant=e.variant, late=e.late, engine=e.engine,
+                         match_score=e.match_score, match=e.match, miss=e.miss)
 
 
 def notice_pb(n: Notice) -> pb.Notice:

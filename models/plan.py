@@ -43,6 +43,7 @@ class Encoding(str, enum.Enum):
         return 2 if self is Encoding.PCM_S16LE else 4
 
 
+MISS_POLICIES = ("nearest", "skip")  # what happens to an event no engine renders well enough
 EMOTIONS = ("neutral", "tense", "calm", "sad", "triumphant", "horror", "mystery")
 SCENES = ("open_air", "forest", "cave", "hall", "small_room", "underwater")
 
@@ -117,7 +118,14 @@ class SoundEvent:
     seed: int = 0  # per-event render seed, derived from the session seed
     state: EventState = EventState.SCHEDULED
     late: bool = False
-    engine: str = ""
+    engine: str = ""  # the engine routed to render it (the fallback's name if that rendered it)
+    # How surely ``sound_class`` is what the caption names (the planner's word): 1 for a lexicon
+    # phrase of the class, less for weak words, a corrected spelling or a match by meaning, 0 for
+    # the generic fallback. The procedural engine's match score is this.
+    class_score: float = 1.0
+    match_score: float = 1.0  # the routed engine's score for this caption (0..1)
+    match: str = ""  # what that engine uses: a class, a file
+    miss: bool = False  # no engine renders it above the threshold: a no_match Notice was sent
 
     @property
     def end_s(self) -> float:

@@ -283,7 +283,8 @@ def test_plan_to_dict_has_exactly_the_cli_fields():
     d = plan_to_dict(plan("a door slams"))
     assert list(d) == ["events"]
     assert set(d["events"][0]) == {"id", "caption", "sound_class", "layer", "start_s", "duration_s", "emotion",
-                                   "scene", "intensity", "distance"}
+                                   "scene", "intensity", "distance", "class_score",
+                                   "engine", "match", "match_score", "miss"}  # the last four: once routed
     assert d["events"][0]["layer"] == "foley"
 
 

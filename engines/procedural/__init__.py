@@ -78,7 +78,8 @@ from typing import Sequence
 import numpy as np
 
 from ...models import sound_classes
-from ..base import Clip, Engine, RenderRequest
+from ...models.plan import SoundEvent
+from ..base import Clip, Engine, Match, RenderRequest
 from . import levels
 from .params import Params
 from .registry import GENERATORS, generator_for, placeholder
@@ -118,6 +119,13 @@ class ProceduralEngine(Engine):
 
     name = "procedural"
     runs_in_processes = True  # cheap to build, CPU-bound: the server renders it in worker processes
+
+    def match(self, event: SoundEvent) -> Match:
+        """The planner's confidence that the event's class is what its caption names: every class
+        of the taxonomy has a generator, so the class is what this engine would use."""
+        if event.sound_class not in sound_classes.BY_NAME:
+            return Match(self.name, 0.0, event.sound_class)
+        return Match(self.name, max(0.0, min(1.0, event.class_score)), event.sound_class)
 
     def render(self, requests: Sequence[RenderRequest]) -> list[Clip]:
         clips = []

@@ -73,9 +73,10 @@ def step_wood(rng, n, sr, hard, toe):
 
 
 def step_gravel(rng, n, sr, hard, toe):
-    x = _crunch(rng, n, sr, 900 + 600 * hard, 700.0, 7000.0, 0.008, 0.16 if not toe else 0.1)
-    thud = dsp.lowpass(_burst(rng, n, sr, 0.002, 0.05), 250.0, sr) * F32(0.8)
-    return x * F32(1.3) + thud
+    # Loose stones shifting under the sole as the weight rolls over them: a dense crunch of tiny
+    # knocks between stones (pebbles ring at 0.5-4 kHz) that swells for 0.1-0.2 s; the sole's own
+    # thud is added by the caller.
+    return _crunch(rng, n, sr, 1100 + 800 * hard, 500.0, 4000.0, 0.02, 0.2 if not toe else 0.12) * F32(1.3)
 
 
 def step_snow(rng, n, sr, hard, toe):
@@ -87,36 +88,73 @@ def step_snow(rng, n, sr, hard, toe):
 
 
 def step_water(rng, n, sr, hard, toe):
+    # A foot slapping into a puddle: a spray of droplets (a dense shower of tiny bright ticks
+    # thinning out over 0.2-0.3 s), the water pushed aside (a low slosh with a slower rise) and,
+    # as the foot lifts, a few small air pockets collapsing (short, faint bubble blips).
     big = 1.0 + 0.8 * hard
-    splash = dsp.bandpass(_burst(rng, n, sr, 0.004, 0.18 * big), 500.0, 4500.0, sr)
-    slosh = dsp.lowpass(_burst(rng, n, sr, 0.01, 0.25 * big), 500.0, sr) * F32(0.6)
-    x = splash + slosh
-    # Bubbles: rising chirps (Minnaert resonance of air pockets as the foot lifts).
-    for _ in range(int(rng.integers(3, 8))):
-        m = int(rng.uniform(0.02, 0.06) * sr)
-        f0 = rng.uniform(400, 1600)
+    spray = _crunch(rng, n, sr, 2000 * big, 800.0, 4500.0, 0.004, 0.22 * big, sharp=1.5)
+    sheet = dsp.bandpass(_burst(rng, n, sr, 0.006, 0.12 * big), 560.0, 3150.0, sr) * F32(0.35)
+    slosh = dsp.lowpass(_burst(rng, n, sr, 0.03, 0.3 * big), 600.0, sr) * F32(0.75)
+    x = spray * F32(0.7) + sheet + slosh
+    for _ in range(int(rng.integers(2, 5))):
+        m = int(rng.uniform(0.008, 0.02) * sr)
+        f0 = rng.uniform(600, 2000)
         t = dsp.times(m, sr)
-        b = np.sin(dsp.TAU * f0 * (t + 4.0 * t * t)).astype(F32) * dsp.exp_decay(m, m / sr, sr)
-        dsp.add_at(x, int(rng.uniform(0.03, 0.25) * sr), b * F32(rng.uniform(0.05, 0.15)))
+        b = np.sin(dsp.TAU * f0 * (t + 10.0 * t * t)).astype(F32) * dsp.exp_decay(m, m / sr, sr)
+        dsp.add_at(x, int(rng.uniform(0.1, 0.3) * sr), b * F32(rng.uniform(0.02, 0.06)))
     return x
 
 
 def step_metal(rng, n, sr, hard, toe):
-    heel = _burst(rng, n, sr, 0.0008, 0.015)
-    f0 = rng.uniform(280, 480)
-    ratios = np.array([1.0, 2.32, 3.87, 5.21, 7.13, 9.6])
-    x = dsp.modal_ring(n, sr, f0 * ratios * rng.uniform(0.98, 1.02, 6), rng.uniform(0.15, 0.45, 6) * (0.5 if toe else 1.0),
-                       (0.5, 0.6, 0.45, 0.35, 0.25, 0.2), rng)
-    x += dsp.bandpass(heel, 1000.0, 7000.0, sr) * F32(0.3)
-    # Loose grating bars rattle a few times after the hit.
+    # A bolted steel grating: struck by the heel it clanks rather than rings (its bars are short,
+    # clamped and loaded by the foot, so the modes die in tens of ms), then loose bars rattle.
+    heel = _burst(rng, n, sr, 0.0008, 0.02)
+    f0 = rng.uniform(500, 900)
+    ratios = np.array([1.0, 1.71, 2.59, 3.93, 5.4])
+    x = dsp.modal_bank(heel, f0 * ratios * rng.uniform(0.97, 1.03, 5), rng.uniform(0.03, 0.08, 5) * (0.6 if toe else 1.0),
+                       (0.3, 0.35, 0.3, 0.25, 0.2), sr)
+    x += dsp.bandpass(heel, 1500.0, 7000.0, sr) * F32(0.4)
     gap = rng.uniform(0.015, 0.03)
-    for i, pos in enumerate((np.arange(1, 5) * gap * sr).astype(int)):
-        dsp.add_at(x, pos, dsp.modal_ring(int(0.05 * sr), sr, rng.uniform(900, 2500, 2), (0.05, 0.04), (0.3, 0.2), rng) * F32(0.6 ** i))
+    for i, pos in enumerate((np.arange(1, 4) * gap * sr).astype(int)):
+        m = int(0.03 * sr)
+        r = dsp.bandpass(dsp.white(rng, m), 1500.0, 6000.0, sr) * dsp.exp_decay(m, 0.012, sr)
+        dsp.add_at(x, pos, r * F32(0.5 * 0.6 ** i))
     return x
 
 
 SURFACES = {"stone": step_stone, "wood": step_wood, "gravel": step_gravel, "water": step_water,
-            "metal": step_metal, "snow": step_snow}
+             "metal": step_metal, "snow": step_snow}
+
+# What every footfall has whatever the ground: the heel (then the ball of the foot) landing is a
+# soft sole compressing against the ground and the walker's mass stopping on it, a dull noisy
+# thud around 300-500 Hz lasting tens of ms (a sole is far too damped to ring at a pitch), then
+# the sole rolling forward with a faint scuff of friction. The surface adds its own texture on
+# top: (sole centre Hz, sole t60 s, sole level, surface texture level).
+SOLE = {"stone": (420.0, 0.06, 1.0, 0.25), "wood": (360.0, 0.07, 1.0, 0.2), "gravel": (380.0, 0.06, 0.8, 0.5),
+        "water": (340.0, 0.07, 0.6, 0.4), "metal": (420.0, 0.06, 1.0, 0.04), "snow": (330.0, 0.08, 0.8, 0.5)}
+# The space the walker is in: a room tone (the air of a corridor or a yard, the walker's own
+# clothing), some 50 dB under the steps; a clip of steps is never digital silence between them.
+ROOM_TONE = 0.002
+
+
+def sole_thud(rng, n, sr, centre, t60, level):
+    """A shoe sole landing: band noise around ``centre`` (1.5 octaves), a fast attack, ``t60`` decay."""
+    c = centre * rng.uniform(0.85, 1.15)
+    t = t60 * rng.uniform(0.8, 1.25)
+    m = min(n, int(2.5 * t * sr) + 1)  # 150 dB down by then: the rest of the step is silence
+    env = dsp.attack_decay(m, 0.0008, t, sr)
+    out = np.zeros(n, dtype=F32)
+    # (White noise spreads its power over sr / 2: scale so the band's level is the same at any rate.)
+    out[:m] = dsp.bandpass(dsp.white(rng, m), c / 1.68, c * 1.68, sr) * env * F32(level * math.sqrt(sr / 16000.0))
+    return out
+
+
+def scuff(rng, n, sr, level):
+    """The sole rolling and sliding a little on the ground: soft friction noise, 60-100 ms."""
+    m = min(n, int(rng.uniform(0.06, 0.1) * sr))
+    x = np.zeros(n, dtype=F32)
+    x[:m] = dsp.bandpass(dsp.white(rng, m), 1000.0, 5000.0, sr) * dsp.segment_env(m, [(0, 0), (0.3 * m / sr, 1), (m / sr, 0)], sr)
+    return x * F32(level * rng.uniform(0.5, 1.2) * math.sqrt(sr / 16000.0))
 
 
 def footsteps(p: Params, surface: str) -> np.ndarray:
@@ -125,21 +163,31 @@ def footsteps(p: Params, surface: str) -> np.ndarray:
     onsets, pace = step_times(p, rng)
     out = np.zeros((n, 2), dtype=F32)
     hard = min(1.0, 0.35 * p.intensity + (0.6 if p.running else 0.25))
-    heel_toe = 0.0 if p.running else 0.055  # running lands on the ball of the foot: one hit
+    # Walking rolls heel then ball (~80 ms apart); running lands on the ball of the foot and the
+    # heel drops right after it (~40 ms), a tighter double.
+    heel_toe = 0.04 if p.running else 0.08
+    sole_f, sole_t60, sole_g, tex = SOLE[surface]
+    sole_g *= 4.0 * (0.7 + 0.5 * hard)
     step_len = int(0.45 * sr)
     for i, t in enumerate(onsets):
         srng = np.random.default_rng(rng.integers(0, 2**63))
-        s = model(srng, step_len, sr, hard, False)
-        if heel_toe and surface not in ("water", "snow"):
-            toe = model(srng, step_len, sr, hard * 0.6, True) * F32(srng.uniform(0.25, 0.4))
-            dsp.add_at(s, int(heel_toe * srng.uniform(0.8, 1.3) * sr), toe)
-        gain = srng.uniform(0.8, 1.1) * (1.0 if i % 2 == 0 else 0.88) * (1.0 + 0.5 * p.running)
+        s = model(srng, step_len, sr, hard, False) * F32(tex)
+        s += sole_thud(srng, step_len, sr, sole_f, sole_t60, sole_g)
+        gap = int(heel_toe * srng.uniform(0.85, 1.25) * sr)
+        dsp.add_at(s, gap // 2, scuff(srng, step_len, sr, 0.05 * sole_g))
+        g_toe = srng.uniform(0.5, 0.8)
+        toe = sole_thud(srng, step_len, sr, sole_f * 1.15, sole_t60 * 0.8, sole_g * g_toe)
+        if surface not in ("water", "snow"):
+            toe += model(srng, step_len, sr, hard * 0.6, True) * F32(g_toe * 0.5 * tex)
+        dsp.add_at(s, gap, toe)
+        gain = srng.uniform(0.75, 1.1) * (1.0 if i % 2 == 0 else 0.85) * (1.0 + 0.5 * p.running)
         side = (-0.15 if i % 2 == 0 else 0.15) + srng.uniform(-0.05, 0.05)
         st = dsp.pan(s * F32(gain), side)
         a = int(t * sr)
         b = min(n, a + step_len)
         out[a:b] += st[: b - a]
-    return out
+    tone = dsp.lowpass(dsp.pink(rng, 2 * n).reshape(n, 2), 4000.0, sr) * F32(ROOM_TONE)
+    return out + tone
 
 
 def footsteps_stone(p): return footsteps(p, "stone")

@@ -81,10 +81,18 @@ def door_slam(p: Params) -> np.ndarray:
     hit = dsp.white(rng, m) * dsp.attack_decay(m, 0.001, 0.03, sr)
     # The thump (air and mass) and the crack of wood on wood, from one filter pass each.
     body = dsp.lowpass(hit, 220.0, sr, order=4) * F32(6.0) + dsp.bandpass(hit, 800.0, 6000.0, sr) * F32(0.4)
-    out[w:w + m] += panel * F32(0.6) + body
-    # Latch click and frame rattle just after.
+    # Most of what is heard of a slam is the wooden panel slapping the frame: a wide, heavily
+    # damped knock (a door's panel is clamped by the frame and loaded by air, so it cannot ring at
+    # a pitch) around 300-700 Hz for ~0.2 s, and the door bouncing once in the frame before the
+    # latch holds it (a second, weaker knock 30-60 ms later).
+    c = 450.0 * rng.uniform(0.85, 1.15)
+    knock = dsp.bandpass(dsp.white(rng, m), c / 2.0, c * 2.0, sr) * dsp.attack_decay(m, 0.001, 0.2, sr) * F32(5.0)
+    body += knock
+    dsp.add_at(body, int(rng.uniform(0.03, 0.06) * sr), knock * F32(0.4))
+    out[w:w + m] += panel * F32(0.3) + body
+    # Latch click (a short, damped tick of steel, not a ringing bell) and frame rattle just after.
     lm = int(0.12 * sr)
-    latch = dsp.modal_ring(lm, sr, rng.uniform(2200, 4500, 3), (0.06, 0.05, 0.04), (0.3, 0.2, 0.2), rng)
+    latch = dsp.modal_ring(lm, sr, rng.uniform(2200, 4500, 3), (0.018, 0.015, 0.012), (0.3, 0.2, 0.2), rng)
     dsp.add_at(out, w + int(rng.uniform(0.01, 0.025) * sr), latch)
     for k in range(int(rng.integers(1, 4))):
         r = dsp.modal_ring(lm, sr, rng.uniform(300, 900, 2), (0.08, 0.06), (0.3, 0.2), rng)

@@ -53,20 +53,25 @@ def car_engine(p: Params) -> np.ndarray:
 def tire_skid(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     dur = p.duration
-    f0 = rng.uniform(650, 1100)
-    # The squeal falls in pitch as the car slows, and wobbles as the tyre grips and slips.
-    f = f0 * dsp.segment_env(n, [(0, 1.05), (dur, rng.uniform(0.75, 0.9))], sr)
-    f *= dsp.smooth_random(rng, n, 9.0, sr, 0.96, 1.04)
-    ph = dsp.phase(f, n, sr)
-    tone = dsp.table_osc(dsp.harmonic_table((1.0, 0.45, 0.3, 0.15, 0.08)), ph)
-    chatter = F32(0.6) + F32(0.4) * dsp.smooth_random(rng, n, 35.0, sr, 0.0, 1.0)
-    band = dsp.narrowband_noise(rng, f * 1.0, 180.0, n, sr) * F32(0.6)
-    road = dsp.bandpass(dsp.pink(rng, n), 200.0, 5000.0, sr) * F32(0.35)
+    # A locked tyre sliding on asphalt: the tread blocks stick and slip thousands of times a
+    # second, and the rubber rings at a strong, narrow-band squeal near 1 kHz (with its octave).
+    # The slip never locks to one rate, so the squeal is a narrow band of noise (~100 Hz wide)
+    # with only a trace of a clean tone, wandering fast in pitch, roughened as the grip
+    # chatters, falling as the car slows. Two tyres squeal at once, each at its own pitch, over
+    # the roar of rubber on the road.
+    f = rng.uniform(900, 1500) * dsp.segment_env(n, [(0, 1.05), (dur, rng.uniform(0.75, 0.9))], sr)
+    squeal = np.zeros(n, dtype=F32)
+    for k in range(2):
+        fk = f * (1.0 if k == 0 else rng.uniform(0.85, 1.15)) * dsp.smooth_random(rng, n, 14.0, sr, 0.97, 1.03)
+        sq = dsp.narrowband_noise(rng, fk, 120.0, n, sr) + dsp.narrowband_noise(rng, 2.0 * fk, 240.0, n, sr) * F32(0.8)
+        sq += dsp.table_osc(dsp.harmonic_table((1.0, 0.3)), dsp.phase(fk, n, sr)) * F32(0.15)
+        squeal += sq * F32(1.0 if k == 0 else rng.uniform(0.4, 0.8))
+    chatter = F32(0.5) + F32(0.5) * dsp.smooth_random(rng, n, 40.0, sr, 0.0, 1.0)
+    road = dsp.bandpass(dsp.pink(rng, n), 200.0, 5000.0, sr) * F32(0.6)
     rumble = dsp.lowpass(dsp.brown(rng, n, sr), 150.0, sr) * F32(0.4)
     attack = rng.uniform(0.03, 0.08)
     env = dsp.segment_env(n, [(0, 0), (attack, 1.0), (0.7 * dur, 0.9), (dur - 0.05, 0.0), (dur, 0.0)], sr)
-    squeal = (tone * F32(0.5) + band) * chatter * F32(0.6 + 0.4 * p.intensity)
-    x = (squeal + road + rumble) * env
+    x = (squeal * chatter * F32(0.6 + 0.4 * p.intensity) + road + rumble) * env
     return dsp.widen(rng, x.astype(F32), sr, 0.007)
 
 

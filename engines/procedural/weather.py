@@ -77,20 +77,31 @@ def thunder_near(p: Params) -> np.ndarray:
     crack = dsp.bandpass(crack + tear, 300.0, 5000.0, sr) * F32(0.35 + 0.25 * p.intensity)
     out = np.zeros(n, dtype=F32)
     dsp.add_at(out, int(t0 * sr), crack)
-    # Roar and rolls: brown noise below a few hundred Hz, several swells.
-    env = _rolls(p, int(rng.integers(3, 6)), 0.45, 0.04, max(1.5, dur * 0.85), t0)
-    rumble = dsp.lowpass(dsp.brown(rng, n, sr, 15.0), 220.0 + 120 * p.intensity, sr, order=4)
-    mid = dsp.bandpass(dsp.white(rng, n), 150.0, 900.0, sr) * F32(0.12)
-    roar = rumble * F32(1.4) + mid
+    # Roar and rolls: several swells from the kinks of a long channel, each rolling on for
+    # seconds. The roar is pinker than brown noise: besides the sub-bass boom, close thunder has
+    # much of its rumble at 60-400 Hz (what the ear hears as the growl).
+    env = _rolls(p, int(rng.integers(3, 6)), 0.45, 0.04, max(3.0, dur * 2.5), t0)
+    env *= dsp.smooth_random(rng, n, 5.0, sr, 0.4, 1.0)  # the rolling: echoes arriving in bunches
+    rumble = dsp.highpass(dsp.lowpass(dsp.pink(rng, n), 420.0 + 60 * p.intensity, sr, order=4), 30.0, sr)
+    rumble *= F32(1.0 / (np.std(rumble) + 1e-9))
+    mid = dsp.bandpass(dsp.white(rng, n), 150.0, 900.0, sr)
+    mid *= F32(0.1 / (np.std(mid) + 1e-9))
+    # The channel's branches keep crackling inside the roll: a faint tearing on top of it.
+    tearing = dsp.bandpass(dsp.white(rng, n), 800.0, 6000.0, sr) * F32(0.03)
+    roar = rumble + mid + tearing
     # Sub boom right after the crack: the pressure wave.
     boom_len = int(min(1.2, dur) * sr)
     boom = dsp.lowpass(dsp.white(rng, boom_len), 70.0, sr, order=4) * dsp.attack_decay(boom_len, 0.01, 0.9, sr)
     boom *= F32(1.5 / (np.std(boom) + 1e-9))
     dsp.add_at(out, int(t0 * sr), boom)
+    # Close thunder means the storm is overhead: its rain hisses under the roll (the mass of
+    # unresolved drops, 1.5-5 kHz).
+    rain = dsp.bandpass(dsp.white(rng, 2 * n).reshape(n, 2), 1500.0, 5000.0, sr) * F32(0.03)
+    rain *= dsp.smooth_random(rng, n, 0.3, sr, 0.7, 1.0)[:, None]
     # Slightly different roll per side: a wide, enveloping sky.
     left = out + roar * env
     right = out + roar * np.roll(env, int(0.013 * sr))
-    return np.stack([left, right], axis=1).astype(F32)
+    return (np.stack([left, right], axis=1) + rain).astype(F32)
 
 
 def thunder_distant(p: Params) -> np.ndarray:

@@ -43,12 +43,15 @@ def plan_narrative(text: str, state: GameState | None = None, seed: int = 0,
 def plan_to_dict(plan: Plan, extra: bool = False) -> dict:
     """The JSON form ``soundweaver plan --json`` prints (and ``score_plans.py`` reads):
     ``{"events": [{id, caption, sound_class, layer, start_s, duration_s, emotion, scene, intensity,
-    distance}]}``; ``extra`` adds revision, scene, emotion, notices and per-event variant and seed."""
+    distance, class_score, engine, match, match_score, miss}]}`` (the last four once the plan is
+    routed to engines); ``extra`` adds revision, scene, emotion, notices and per-event variant and seed."""
     events = []
     for e in plan.events:
         d = {"id": e.id, "caption": e.caption, "sound_class": e.sound_class, "layer": e.layer.value,
              "start_s": round(e.start_s, 3), "duration_s": round(e.duration_s, 3), "emotion": e.emotion,
-             "scene": e.scene, "intensity": round(e.intensity, 3), "distance": round(e.distance, 3)}
+             "scene": e.scene, "intensity": round(e.intensity, 3), "distance": round(e.distance, 3),
+             "class_score": round(e.class_score, 3), "engine": e.engine, "match": e.match,
+             "match_score": round(e.match_score, 3), "miss": e.miss}
         if extra:
             d.update(variant=e.variant, seed=e.seed, state=e.state.value)
         events.append(d)

@@ -23,6 +23,10 @@ in the words Wwise and FMOD users know (see ``examples/cues.toml`` and docs/plan
     [switches.surface]              # switches pick variants
     marble = "footsteps_stone"
 
+    [matching]                      # a caption no engine renders with this score is a miss:
+    threshold = 0.5                 # reported, then played as the nearest candidate ("nearest")
+    on_miss = "skip"                # or left out ("skip")
+
 Template values come from, in order: the cue's args, the cue's defaults, the game state's
 states, switches and parameters, the sheet's [defaults]. ``load_cue_sheet`` fails with
 ``CueSheetError`` naming the file, the line and the reason.
@@ -37,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from .. import sound_classes
-from ..plan import SCENES, Cue, GameState
+from ..plan import MISS_POLICIES, SCENES, Cue, GameState
 from . import curves as cv
 from . import lexicon as lx
 
@@ -71,6 +75,10 @@ class CueSheet:
     curves: tuple[cv.Curve, ...] = ()
     states: dict[str, dict[str, lx.Environment]] = field(default_factory=dict)  # kind -> value -> env
     switches: dict[str, dict[str, str]] = field(default_factory=dict)  # switch -> value -> class
+    # [matching]: when an event is a miss (no engine renders its caption well enough) and what
+    # then happens; None leaves the server's --match-threshold / --on-miss in force
+    match_threshold: float | None = None
+    on_miss: str | None = None
     mtime_ns: int = 0
 
     def expand(self, cue: Cue, state: GameState | None = None) -> str:
@@ -159,7 +167,7 @@ class _Lines:
         return None
 
 
-_ALLOWED_TOP = {"defaults", "cues", "curves", "states", "switches", "meta", "version"}
+_ALLOWED_TOP = {"defaults", "cues", "curves", "states", "switches", "matching", "meta", "version"}
 
 
 def load_cue_sheet(path) -> CueSheet:
@@ -291,6 +299,21 @@ def parse_cue_sheet(data: dict, path: str = "<cue sheet>", raw: str = "") -> Cue
                 fail(lines.key_after(line, value) or line,
                      f"switch {name}={value}: unknown sound class {cls!r}")
             sheet.switches.setdefault(name, {})[value.lower()] = cls
+
+    matching = data.get("matching", {})
+    line = lines.table("matching")
+    if not isinstance(matching, dict):
+        fail(lines.key_after(1, "matching"), "[matching] must be a table: threshold = 0.5, on_miss = \"skip\"")
+    for k in set(matching) - {"threshold", "on_miss"}:
+        fail(lines.key_after(line, k) or line, f"[matching]: unknown key {k!r} (expected threshold, on_miss)")
+    if "threshold" in matching:
+        sheet.match_threshold = _num(matching["threshold"], 0.0, 1.0, "[matching] threshold",
+                                     lines.key_after(line, "threshold") or line, fail)
+    if "on_miss" in matching:
+        if matching["on_miss"] not in MISS_POLICIES:
+            fail(lines.key_after(line, "on_miss") or line,
+                 f"[matching] on_miss must be one of {', '.join(MISS_POLICIES)}, got {matching['on_miss']!r}")
+        sheet.on_miss = matching["on_miss"]
     return sheet
 
 

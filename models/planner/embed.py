@@ -32,7 +32,7 @@ def _prototypes() -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for sc in sound_classes.SOUND_CLASSES:
         out.append((sc.name, sc.description or sc.name.replace("_", " ")))
-        phrases = [p for p in lx.LEXICON.get(sc.name, []) if not p.startswith("~")]
+        phrases = [p for p in lx.LEXICON.get(sc.name, []) if not p.startswith(("~", "?"))]  # no stand-ins
         for p in phrases[:PROTOTYPES_PER_CLASS]:
             out.append((sc.name, p.split("@")[0]))
     generic = [p for p in lx.LEXICON["@footsteps"] if not p.startswith("~")][:PROTOTYPES_PER_CLASS]

@@ -158,6 +158,7 @@ class Item:
     bed: bool = False
     bounded: bool = False  # a bed that hands over (transition) or has an explicit length
     start_verb: bool = False
+    class_score: float = 1.0  # how surely ``sound_class`` is what the words name (SoundEvent.class_score)
     events: list[SoundEvent] = field(default_factory=list)
 
 
@@ -250,6 +251,20 @@ class Match:
     score: float
     position: int
     tokens: frozenset[str]
+    proxy: bool = False  # the best phrase is a stand-in for the sound (lexicon ``?phrase``)
+
+
+SPELLING_CONFIDENCE = 0.8  # a lexicon phrase found after correcting a typo
+WEAK_CONFIDENCE = 0.6  # only weak context words matched ("car" for an engine)
+PROXY_CONFIDENCE = 0.3  # a stand-in ("?elephant" under dog_bark): under the miss threshold
+
+
+def class_confidence(m: Match) -> float:
+    """How surely a lexicon match names the sound: a phrase scoring a full point or more (a word
+    of the class's own) is sure; weak context words alone are not; a stand-in is a guess."""
+    if m.proxy:
+        return PROXY_CONFIDENCE
+    return 1.0 if m.score >= 1.0 else WEAK_CONFIDENCE
 
 
 def match_classes(stem_list: list[str]) -> list[Match]:
@@ -269,7 +284,8 @@ def match_classes(stem_list: list[str]) -> list[Match]:
             hits.setdefault(entry.sound_class, []).append(entry)
             cur = best.get(entry.sound_class)
             if cur is None or entry.weight > cur.score or (entry.weight == cur.score and pos < cur.position):
-                best[entry.sound_class] = Match(entry.sound_class, entry.weight, pos, frozenset(entry.tokens))
+                best[entry.sound_class] = Match(entry.sound_class, entry.weight, pos, frozenset(entry.tokens),
+                                                entry.proxy)
     out = []
     for cls, m in best.items():
         # The best phrase decides; other phrases of the class that add new words add a little.
@@ -282,7 +298,7 @@ def match_classes(stem_list: list[str]) -> list[Match]:
         # Context: other words of the clause that this class's phrases also use.
         vocab = lx.class_vocabulary().get(cls, frozenset())
         context = sum(0.2 for t in present if t not in tokens and t in vocab and t not in lx.STOPWORD_STEMS)
-        out.append(Match(cls, m.score + min(bonus, 0.9) + min(context, 0.6), m.position, frozenset(tokens)))
+        out.append(Match(cls, m.score + min(bonus, 0.9) + min(context, 0.6), m.position, frozenset(tokens), m.proxy))
     out.sort(key=lambda m: (-m.score, m.position, m.sound_class))
     return out
 
@@ -562,6 +578,7 @@ class RulePlanner(Planner):
                     pending_rel = THEN
                 continue
             matches = match_classes(st)
+            confidence = class_confidence(matches[0]) if matches else 1.0
             if not matches:
                 if self._context_only(content):
                     envs.extend(e for e in detect_environments(st) if e not in envs)
@@ -571,10 +588,11 @@ class RulePlanner(Planner):
                     if clause.relation == OVERLAP:  # "the door creaks as it swings open": one sound
                         items[-1].caption = f"{items[-1].caption} {self._connector_word(clause)} {text}".strip()
                         continue
-                matches = self._fallback(text, st, notices)
+                matches, confidence = self._fallback(text, st, notices)
             primary = matches[0]
             cls = self._specialise(primary.sound_class, st, body_stems, scene, state)
             item = self._make_item(clause, text, cls, st, emotion)
+            item.class_score = confidence
             if forward_mods:
                 for mt in forward_mods:
                     self._apply_modifiers(item, stems(mt), mt, modify_only=True)
@@ -674,8 +692,10 @@ class RulePlanner(Planner):
         known = _context_words()
         return all(s in known or s in _MODIFIER_ONLY for s in content)
 
-    def _fallback(self, text: str, st: list[str], notices: list[Notice]) -> list[Match]:
-        """No lexicon phrase matched: fix typos, then ask the embedding mapper, then substitute."""
+    def _fallback(self, text: str, st: list[str], notices: list[Notice]) -> tuple[list[Match], float]:
+        """No lexicon phrase matched: fix typos, then ask the embedding mapper, then substitute.
+        Returns the matches and how surely they name the sound (``SPELLING_CONFIDENCE``, the
+        embedding's similarity, or 0 for the generic fallback)."""
         vocab = lx.vocabulary()
         fixed = []
         for s in st:
@@ -686,6 +706,7 @@ class RulePlanner(Planner):
             fixed.append(close[0] if close else s)
         matches = match_classes(fixed) if fixed != st else []
         how = "a close spelling in the lexicon"
+        confidence = SPELLING_CONFIDENCE
         if not matches:
             mapper = self._embedder()
             if mapper is not None:
@@ -693,14 +714,16 @@ class RulePlanner(Planner):
                 if cls and score >= self._embed_threshold:
                     matches = [Match(cls, 1.0, 0, frozenset())]
                     how = f"meaning (similarity {score:.2f})"
+                    confidence = max(0.0, min(1.0, float(score)))
         if not matches:
             matches = [Match("debris", 0.0, 0, frozenset())]
             how = "the generic fallback"
+            confidence = 0.0
         cls = matches[0].sound_class
         shown = "footsteps" if cls == "@footsteps" else cls
         notices.append(Notice("class_substituted",
                               f"no sound class matches {text!r}; substituted {shown!r} (by {how})", "warning"))
-        return matches
+        return matches, confidence
 
     def _specialise(self, cls: str, st: list[str], body_stems: list[str], scene: str, state: GameState) -> str:
         if cls != "@footsteps":
@@ -914,7 +937,7 @@ class RulePlanner(Planner):
         return SoundEvent(id="", caption=it.caption, sound_class=it.sound_class, layer=sc.layer,
                           start_s=round(max(0.0, start), 4), duration_s=max(MIN_EVENT_S, dur),
                           emotion=it.emotion or "neutral", intensity=_clamp01(it.intensity),
-                          distance=_clamp01(it.distance), variant=it.variant)
+                          distance=_clamp01(it.distance), variant=it.variant, class_score=it.class_score)
 
     @staticmethod
     def _finish(events: list[SoundEvent], scene: str, emotion: str, notices: list[Notice], seed: int,

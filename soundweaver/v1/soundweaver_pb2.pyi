@@ -99,7 +99,7 @@ class GameState(_message.Message):
     def __init__(self, parameters: _Optional[_Mapping[str, float]] = ..., states: _Optional[_Mapping[str, str]] = ..., switches: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class SoundEvent(_message.Message):
-    __slots__ = ("id", "caption", "sound_class", "layer", "start_s", "duration_s", "emotion", "scene", "intensity", "distance", "state", "cue_id", "variant", "late", "engine")
+    __slots__ = ("id", "caption", "sound_class", "layer", "start_s", "duration_s", "emotion", "scene", "intensity", "distance", "state", "cue_id", "variant", "late", "engine", "match_score", "match", "miss")
     ID_FIELD_NUMBER: _ClassVar[int]
     CAPTION_FIELD_NUMBER: _ClassVar[int]
     SOUND_CLASS_FIELD_NUMBER: _ClassVar[int]
@@ -115,6 +115,9 @@ class SoundEvent(_message.Message):
     VARIANT_FIELD_NUMBER: _ClassVar[int]
     LATE_FIELD_NUMBER: _ClassVar[int]
     ENGINE_FIELD_NUMBER: _ClassVar[int]
+    MATCH_SCORE_FIELD_NUMBER: _ClassVar[int]
+    MATCH_FIELD_NUMBER: _ClassVar[int]
+    MISS_FIELD_NUMBER: _ClassVar[int]
     id: str
     caption: str
     sound_class: str
@@ -130,7 +133,10 @@ class SoundEvent(_message.Message):
     variant: str
     late: bool
     engine: str
-    def __init__(self, id: _Optional[str] = ..., caption: _Optional[str] = ..., sound_class: _Optional[str] = ..., layer: _Optional[_Union[Layer, str]] = ..., start_s: _Optional[float] = ..., duration_s: _Optional[float] = ..., emotion: _Optional[str] = ..., scene: _Optional[str] = ..., intensity: _Optional[float] = ..., distance: _Optional[float] = ..., state: _Optional[_Union[EventState, str]] = ..., cue_id: _Optional[str] = ..., variant: _Optional[str] = ..., late: _Optional[bool] = ..., engine: _Optional[str] = ...) -> None: ...
+    match_score: float
+    match: str
+    miss: bool
+    def __init__(self, id: _Optional[str] = ..., caption: _Optional[str] = ..., sound_class: _Optional[str] = ..., layer: _Optional[_Union[Layer, str]] = ..., start_s: _Optional[float] = ..., duration_s: _Optional[float] = ..., emotion: _Optional[str] = ..., scene: _Optional[str] = ..., intensity: _Optional[float] = ..., distance: _Optional[float] = ..., state: _Optional[_Union[EventState, str]] = ..., cue_id: _Optional[str] = ..., variant: _Optional[str] = ..., late: _Optional[bool] = ..., engine: _Optional[str] = ..., match_score: _Optional[float] = ..., match: _Optional[str] = ..., miss: _Optional[bool] = ...) -> None: ...
 
 class Notice(_message.Message):
     __slots__ = ("level", "code", "message", "cue_id")
