@@ -32,6 +32,7 @@ from . import wire
 
 
 HEADERS_WAIT_S = 5.0
+CLOSE_WAIT_S = 2.0  # how long close() waits for the server to end the call after EndSession
 API_KEY_ENV = "SOUNDWEAVER_API_KEY"
 
 
@@ -244,6 +245,11 @@ class SessionClient:
                 try:
                     await self.call.write(pb.ClientMessage(end=pb.EndSession(reason="client closed")))
                     await self.call.done_writing()
+                    # Let the server read the end before the call is cancelled below: a cancel
+                    # that overtakes it leaves the session detached (kept for resume), not ended.
+                    await asyncio.wait_for(asyncio.shield(self.call.code()), CLOSE_WAIT_S)
+                except asyncio.TimeoutError:
+                    pass
                 except (grpc.aio.AioRpcError, asyncio.InvalidStateError, grpc.aio.UsageError):
                     pass
                 except asyncio.CancelledError:
