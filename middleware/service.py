@@ -228,6 +228,20 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
             self.manager.reap(time.monotonic())
             if self.cue_sheets is not None:
                 self._reload_cue_sheet()
+            await self._refresh_engines()
+
+    async def _refresh_engines(self) -> None:
+        """Engines over files that change while the game runs (the studio's library is re-indexed)
+        pick the change up; a broken file keeps what they have and says why."""
+        loop = asyncio.get_running_loop()
+        for name, engine in self.engines.items():
+            if not hasattr(engine, "refresh"):
+                continue
+            try:
+                if await loop.run_in_executor(self.executor, engine.refresh):
+                    log.info("%s: reloaded (%s)", name, engine.info().description)
+            except (OSError, ValueError) as exc:
+                log.warning("%s: not reloaded, keeping the one in use: %s", name, exc)
 
     def _reload_cue_sheet(self) -> None:
         """Designers edit the cue sheet while the game runs: new sessions and live ones pick it up;

@@ -178,3 +178,35 @@ def test_render_cli_with_a_library(library_index, tmp_path):
     import soundfile as sf
     x, sr = sf.read(wav)
     assert sr == 16000 and len(x) > sr and abs(x).max() > 0.05
+
+
+@needs_sounds
+def test_a_reindexed_library_is_picked_up_while_serving(tmp_path):
+    """Designers add recordings while the game runs: the server reloads the changed index."""
+    import shutil
+    import time
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    shutil.copy(next(SOUNDS.rglob("*glass*.ogg")), lib / "glass_break.ogg")
+    index = tmp_path / "idx.sqlite"
+    assert cli("library", "index", str(lib), "-o", str(index)).returncode == 0
+
+    async def plan(address, text):
+        async with grpc.aio.insecure_channel(address) as ch:
+            return await pb_grpc.SoundweaverStub(ch).Plan(pb.PlanRequest(text=text))
+    s = ServerProcess("--library", str(index))
+    try:
+        (before,) = run(plan(s.address, "a zorblaxophone gronks")).events
+        assert before.miss, before
+        shutil.copy(next(SOUNDS.rglob("*glass*.ogg")), lib / "zorblaxophone_gronk.ogg")
+        assert cli("library", "index", str(lib), "-o", str(index)).returncode == 0
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            (after,) = run(plan(s.address, "a zorblaxophone gronks")).events
+            if after.engine == "library":
+                break
+            time.sleep(0.5)
+    finally:
+        s.stop()
+    assert after.engine == "library" and after.match.endswith("zorblaxophone_gronk.ogg") and not after.miss, after
+    assert any("library: reloaded" in line for line in s.lines), "".join(s.lines)[-2000:]

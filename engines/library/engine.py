@@ -99,6 +99,7 @@ class LibraryEngine(Engine):
             self.index = open_index(index)
         except (OSError, ValueError) as exc:
             raise ValueError(f"engine 'library': {exc}") from exc
+        self._source = index
         self.min_score = min_score
         self.pitch_cents = pitch_cents
         self.gain_db = gain_db
@@ -106,6 +107,17 @@ class LibraryEngine(Engine):
         self._lock = threading.Lock()
         self._audio: OrderedDict[str, tuple[np.ndarray, int]] = OrderedDict()
         self._audio_lock = threading.Lock()
+
+    def refresh(self) -> bool:
+        """Pick up a re-indexed library (the index file changed): True when it was reloaded. A
+        file that cannot be read right now keeps the index in use (OSError, ValueError say why)."""
+        if isinstance(self._source, LibraryIndex):
+            return False
+        index = open_index(self._source)
+        if index is self.index:
+            return False
+        self.index = index
+        return True
 
     # ------------------------------------------------------------------ matching
     def candidates(self, event: SoundEvent) -> list[Hit]:
