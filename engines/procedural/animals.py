@@ -30,15 +30,6 @@ from .params import Params
 F32 = dsp.F32
 
 
-def _low_rate(fn):
-    """Render ``fn`` at ~16 kHz and upsample (voices and hooves carry little above 7 kHz)."""
-    def wrapped(p: Params) -> np.ndarray:
-        return dsp.at_low_rate(fn, p)
-    wrapped.__name__ = fn.__name__.lstrip("_")
-    wrapped.__doc__ = fn.__doc__
-    return wrapped
-
-
 def _arch(m: int, lo: float, peak: float, end: float, peak_at: float = 0.3) -> np.ndarray:
     """A pitch contour rising from lo to peak (at ``peak_at`` of the way) then falling to end."""
     k = np.linspace(0.0, 1.0, m)
@@ -417,19 +408,19 @@ def _lion_roar(p: Params) -> np.ndarray:
     return out
 
 
-horse_gallop = _low_rate(_horse_gallop)
-horse_neigh = _low_rate(_horse_neigh)
-cat_meow = _low_rate(_cat_meow)
-cat_purr = _low_rate(_cat_purr)
-cow_moo = _low_rate(_cow_moo)
-sheep_bleat = _low_rate(_sheep_bleat)
-rooster_crow = _low_rate(_rooster_crow)
-wolf_howl = _low_rate(_wolf_howl)
-crow_caw = _low_rate(_crow_caw)
-seagull = _low_rate(_seagull)
-goose_honk = _low_rate(_goose_honk)
-bees_buzz = _low_rate(_bees_buzz)
-lion_roar = _low_rate(_lion_roar)
+horse_gallop = dsp.rendered_at_low_rate(_horse_gallop)
+horse_neigh = dsp.rendered_at_low_rate(_horse_neigh)
+cat_meow = dsp.rendered_at_low_rate(_cat_meow)
+cat_purr = dsp.rendered_at_low_rate(_cat_purr)
+cow_moo = dsp.rendered_at_low_rate(_cow_moo)
+sheep_bleat = dsp.rendered_at_low_rate(_sheep_bleat)
+rooster_crow = dsp.rendered_at_low_rate(_rooster_crow)
+wolf_howl = dsp.rendered_at_low_rate(_wolf_howl)
+crow_caw = dsp.rendered_at_low_rate(_crow_caw)
+seagull = dsp.rendered_at_low_rate(_seagull)
+goose_honk = dsp.rendered_at_low_rate(_goose_honk)
+bees_buzz = dsp.rendered_at_low_rate(_bees_buzz)
+lion_roar = dsp.rendered_at_low_rate(_lion_roar)
 
 GENERATORS = {
     "horse_gallop": horse_gallop, "horse_neigh": horse_neigh, "cat_meow": cat_meow, "cat_purr": cat_purr,
