@@ -60,7 +60,9 @@ def engine_order(available, first: str) -> list[str]:
 
 def route(event: SoundEvent, engines: Sequence[Engine], policy: RoutingPolicy) -> Route:
     """The best engine for ``event``; ``engines`` in the designer's order of preference."""
-    matches = [e.match(event) for e in engines]
+    # An engine with nothing to use (an empty ``what``: no recording matched) is no candidate,
+    # not even the nearest one, while another engine has something.
+    matches = [m for m in (e.match(event) for e in engines) if m.what] or [e.match(event) for e in engines]
     best = max(m.score for m in matches)
     chosen = next(m for m in matches if m.score >= best - PREFERENCE_MARGIN)
     return Route(chosen, chosen.score < policy.threshold)

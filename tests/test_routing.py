@@ -197,13 +197,13 @@ def test_a_reindexed_library_is_picked_up_while_serving(tmp_path):
     s = ServerProcess("--library", str(index))
     try:
         (before,) = run(plan(s.address, "a zorblaxophone gronks")).events
-        assert before.miss, before
+        assert before.miss and before.engine == "procedural", before  # the library has nothing for it yet
         shutil.copy(next(SOUNDS.rglob("*glass*.ogg")), lib / "zorblaxophone_gronk.ogg")
         assert cli("library", "index", str(lib), "-o", str(index)).returncode == 0
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             (after,) = run(plan(s.address, "a zorblaxophone gronks")).events
-            if after.engine == "library":
+            if not after.miss:
                 break
             time.sleep(0.5)
     finally:
