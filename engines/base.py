@@ -27,6 +27,11 @@ INTENSITY_RANGE_DB = 18.0
 DISTANCE_RANGE_DB = 20.0
 
 
+def clip_lufs(intensity: float, distance: float) -> float:
+    """Where the convention puts a clip's active part: the loudness the mixer plans with."""
+    return REFERENCE_LUFS - (1.0 - intensity) * INTENSITY_RANGE_DB - distance * DISTANCE_RANGE_DB
+
+
 @dataclass(frozen=True)
 class RenderRequest:
     event: SoundEvent  # semantic: caption, class, intensity, distance, emotion, duration, seed

@@ -1,9 +1,18 @@
 """The mixer: turns rendered clips into one continuous stream, chunk by chunk.
 
 Per chunk it places the clips active in the window sample-accurately, crossfades bed segments
-with equal-power curves, ducks ambience and music under urgent events, feeds a per-session
-scene reverb through a send, and hands the master bus to the output stage (limiter, channel
-layout, sample encoding). Everything here is vectorised numpy; nothing blocks.
+with equal-power curves, ducks ambience and music so that every foreground event is heard above
+them, feeds a per-session scene reverb through a send, and hands the master bus to the output
+stage (limiter, channel layout, sample encoding). Everything here is vectorised numpy; nothing
+blocks.
+
+The mix rule: in every foreground event's window (foley, voice, stinger), the beds together
+(ambience and music, after their bus gains) sit at least ``FOREGROUND_MARGIN_LU`` under the
+event, as far as ducking by ``MAX_DUCK_DB`` allows; under a close, not quiet event they dip at
+least ``URGENT_DUCK_DB`` even when they are already that far under (a sidechain duck). Loudness comes from the engines' level
+convention (``base.clip_lufs``: every engine calibrates a clip's active part to it), so the rule
+costs nothing per chunk; tests/test_mix_rule.py measures it on rendered mixes (BS.1770). The duck
+starts ``DUCK_ATTACK_S`` before the event, so its onset is not masked either.
 
 Timeline: the mixer's frames are session frames. ``OutputStage`` delays audio by its limiter
 look-ahead; ``StreamMixer`` hides that by mixing that many frames ahead of what it emits.
@@ -17,18 +26,20 @@ from scipy import signal
 
 from ..models.plan import AudioFormat, Layer, SoundEvent
 from . import pcm
-from .base import Clip
+from .base import Clip, clip_lufs
 from .limiter import Limiter
 from .reverb import SceneReverb, scene_preset, send_gain
 
 # Bus gains keep beds under foreground events (engines calibrate clips to one reference level).
-LAYER_GAIN_DB = {Layer.AMBIENCE: -4.0, Layer.MUSIC: -7.0, Layer.FOLEY: 0.0, Layer.STINGER: -2.0,
+LAYER_GAIN_DB = {Layer.AMBIENCE: -4.0, Layer.MUSIC: -12.0, Layer.FOLEY: 0.0, Layer.STINGER: -2.0,
                  Layer.VOICE: 0.0}
 DUCKED_LAYERS = frozenset({Layer.AMBIENCE, Layer.MUSIC})
 BED_FADE_S = 1.0  # beds fade in and out over this; planners overlap bed segments by as much
 EDGE_FADE_S = 0.004  # every other clip gets at least this, so a cut never clicks
 STOP_FADE_S = 0.05  # a cancelled clip that is already sounding fades out over this
-DUCK_DB = -7.0
+FOREGROUND_MARGIN_LU = 10.0  # beds under a foreground event, at least (a listener hears it clearly)
+URGENT_DUCK_DB = -7.0  # under a close, not quiet event the beds dip at least this far (a sidechain duck)
+MAX_DUCK_DB = -18.0  # ducking never takes the beds lower than this (they stay a scene, not a gap)
 DUCK_ATTACK_S = 0.04
 DUCK_RELEASE_S = 0.5
 
@@ -40,8 +51,19 @@ def equal_power_fade(n: int, fade_in: bool) -> np.ndarray:
 
 
 def is_urgent(event: SoundEvent) -> bool:
-    """Foreground events that beds duck under: close, not quiet, not beds themselves."""
+    """Foreground events the beds always dip under: close, not quiet, not beds themselves."""
     return event.layer not in DUCKED_LAYERS and event.intensity >= 0.5 and event.distance <= 0.6
+
+
+def bed_duck_db(foreground_lufs, bed_lufs, urgent: bool = False) -> float:
+    """Gain (dB, <= 0) for the beds: ``FOREGROUND_MARGIN_LU`` under the quietest foreground voice
+    and at least ``URGENT_DUCK_DB`` under an urgent one, never below ``MAX_DUCK_DB``; 0 without
+    foreground or beds. Loudnesses are of voices as mixed (bus gain included); beds add as powers."""
+    if not foreground_lufs or not bed_lufs:
+        return 0.0
+    beds = 10 * np.log10(sum(10 ** (b / 10) for b in bed_lufs))
+    need = min(foreground_lufs) - FOREGROUND_MARGIN_LU - beds
+    return float(np.clip(min(need, URGENT_DUCK_DB if urgent else 0.0), MAX_DUCK_DB, 0.0))
 
 
 @dataclass
@@ -49,8 +71,9 @@ class Voice:
     event_id: str
     start: int
     samples: np.ndarray  # (frames, 2) float32, fades and bus gain applied
-    ducked: bool
+    ducked: bool  # a bed (ambience, music): ducked under foreground voices
     urgent: bool
+    lufs: float  # loudness of its active part as mixed: the convention's level plus the bus gain
     send: float
 
     @property
@@ -95,7 +118,8 @@ class Mixer:
         bed = event.layer in DUCKED_LAYERS
         fade = int((BED_FADE_S if bed else EDGE_FADE_S) * self.sample_rate)
         fade = min(fade, len(x) // 2)
-        x = x * np.float32(10 ** (LAYER_GAIN_DB.get(event.layer, 0.0) / 20))
+        bus_db = LAYER_GAIN_DB.get(event.layer, 0.0)
+        x = x * np.float32(10 ** (bus_db / 20))
         if fade:
             x[:fade] *= equal_power_fade(fade, True)[:, None].astype(np.float32)
             x[-fade:] *= equal_power_fade(fade, False)[:, None].astype(np.float32)
@@ -103,6 +127,7 @@ class Mixer:
             x = x[self.position - start_frame:]
             start_frame = self.position
         self.voices[event.id] = Voice(event.id, start_frame, x, bed, is_urgent(event),
+                                      clip_lufs(event.intensity, event.distance) + bus_db,
                                       send_gain(self.reverb.preset, event.distance))
 
     def stop(self, event_id: str, fade_s: float = STOP_FADE_S) -> None:
@@ -125,36 +150,49 @@ class Mixer:
         if not any(v.start < hi for v in self.voices.values()):  # nothing sounding: only the tail
             self.position = hi
             return self._finish(self.reverb.process(np.zeros((frames, 2), np.float32)).astype(np.float32))
+        fore, beds, send = self.mix_layers(frames)
+        master = fore + beds
+        master += self.reverb.process(send).astype(np.float32)
+        return self._finish(master)
+
+    def mix_layers(self, frames: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The next ``frames`` as (foreground, ducked beds, reverb send), before the reverb and the
+        scene filter; advances ``position``. ``mix`` sums them; tests measure the mix rule on them."""
+        lo, hi = self.position, self.position + frames
         beds = np.zeros((frames, 2), np.float32)
         fore = np.zeros((frames, 2), np.float32)
         send = np.zeros((frames, 2), np.float32)
-        urgent = False
+        ahead = hi + int(DUCK_ATTACK_S * self.sample_rate)  # duck before an onset, not after it
+        fore_lufs, bed_lufs, urgent = [], [], False
         for v in list(self.voices.values()):
+            if v.start < (hi if v.ducked else ahead) and v.end > lo:
+                (bed_lufs if v.ducked else fore_lufs).append(v.lufs)
+                urgent = urgent or v.urgent
             a, b = max(lo, v.start), min(hi, v.end)
             if a < b:
                 seg = v.samples[a - v.start: b - v.start]
                 (beds if v.ducked else fore)[a - lo: b - lo] += seg
                 send[a - lo: b - lo] += seg * np.float32(v.send)
-                urgent = urgent or v.urgent
             if v.end <= hi:
                 del self.voices[v.event_id]
-        duck = self._duck_ramp(urgent, frames)
-        master = fore + beds * (duck[:, None] if np.ndim(duck) else duck)
-        master += self.reverb.process(send).astype(np.float32)
+        duck = self._duck_ramp(10 ** (bed_duck_db(fore_lufs, bed_lufs, urgent) / 20), frames)
+        beds *= duck[:, None] if np.ndim(duck) else duck
         self.position = hi
-        return self._finish(master)
+        return fore, beds, send
 
     def _finish(self, master: np.ndarray) -> np.ndarray:
         if self._dry_sos is not None:  # scene-wide muffling (underwater)
             master, self._dry_zi = signal.sosfilt(self._dry_sos, master, axis=0, zi=self._dry_zi)
         return master.astype(np.float32, copy=False)
 
-    def _duck_ramp(self, urgent: bool, frames: int) -> np.ndarray | np.float32:
-        target = 10 ** (DUCK_DB / 20) if urgent else 1.0
-        if self._duck == target:
+    def _duck_ramp(self, target: float, frames: int) -> np.ndarray | np.float32:
+        """The beds' gain over the next ``frames``: a linear ramp towards ``target``, down at the
+        attack rate and back up at the release rate (full depth in DUCK_ATTACK_S/DUCK_RELEASE_S)."""
+        if abs(self._duck - target) < 1e-6:
+            self._duck = target
             return np.float32(target)
-        span = 1.0 - 10 ** (DUCK_DB / 20)
-        rate = span / ((DUCK_ATTACK_S if urgent else DUCK_RELEASE_S) * self.sample_rate)
+        span = 1.0 - 10 ** (MAX_DUCK_DB / 20)
+        rate = span / ((DUCK_ATTACK_S if target < self._duck else DUCK_RELEASE_S) * self.sample_rate)
         step = float(np.clip(target - self._duck, -rate * frames, rate * frames))
         ramp = np.linspace(self._duck, self._duck + step, frames, endpoint=False, dtype=np.float32)
         self._duck += step

@@ -7,7 +7,9 @@ import pytest
 from soundweaver.engines import pcm
 from soundweaver.engines.base import Clip
 from soundweaver.engines.limiter import Limiter, true_peak_dbfs
-from soundweaver.engines.mixer import BED_FADE_S, LAYER_GAIN_DB, Mixer, StreamMixer, equal_power_fade
+from soundweaver.engines.base import clip_lufs
+from soundweaver.engines.mixer import (BED_FADE_S, FOREGROUND_MARGIN_LU, LAYER_GAIN_DB, MAX_DUCK_DB, URGENT_DUCK_DB, Mixer,
+                                       StreamMixer, bed_duck_db, equal_power_fade)
 from soundweaver.engines.reverb import SceneReverb
 from soundweaver.models.plan import AudioFormat, Encoding, Layer, SoundEvent
 
@@ -78,16 +80,35 @@ def test_bed_crossfade_keeps_level_and_has_no_jump():
     assert np.abs(np.diff(out)).max() < 1.2 * np.abs(np.diff(noise)).max()
 
 
-def test_urgent_event_ducks_beds_smoothly():
+def test_foreground_event_ducks_beds_smoothly_to_the_margin():
+    """A bed at the convention's level for intensity 0.8 (-23.6 LUFS, -27.6 after its bus gain)
+    and a foley event at intensity 0.5 (-29 LUFS): beds go FOREGROUND_MARGIN_LU under the event."""
     m = _dry_mixer()
-    bed = np.full(int(3 * SR), 0.1, np.float32)
-    m.add(_event("bed", Layer.AMBIENCE, dur=3), _clip(bed), 0)
-    m.add(_event("hit", Layer.FOLEY, start=1.5, dur=0.5), _clip(np.zeros(int(0.5 * SR))), int(1.5 * SR))
-    out = _stream(m, 2.6)[:, 0]
+    bed = np.full(int(5 * SR), 0.1, np.float32)
+    m.add(_event("bed", Layer.AMBIENCE, dur=5), _clip(bed), 0)
+    m.add(_event("hit", Layer.FOLEY, start=1.5, dur=0.5, intensity=0.5), _clip(np.zeros(int(0.5 * SR))),
+          int(1.5 * SR))
+    out = _stream(m, 3.0)[:, 0]
     before = out[int(1.2 * SR): int(1.4 * SR)].mean()
-    during = out[int(1.8 * SR): int(1.95 * SR)].mean()
-    assert 20 * np.log10(during / before) < -5.0  # ducked by about DUCK_DB
-    assert np.abs(np.diff(out[int(1.3 * SR): int(2.0 * SR)])).max() < 0.002  # a ramp, not a step
+    during = out[int(1.6 * SR): int(1.95 * SR)].mean()
+    want = bed_duck_db([clip_lufs(0.5, 0.0)], [clip_lufs(0.8, 0.0) + LAYER_GAIN_DB[Layer.AMBIENCE]], urgent=True)
+    assert want == pytest.approx(-29.0 - FOREGROUND_MARGIN_LU + 27.6)
+    assert 20 * np.log10(during / before) == pytest.approx(want, abs=0.1)
+    onset = out[int(1.5 * SR) - 2: int(1.5 * SR) + 2].mean()  # the duck starts before the onset ...
+    assert 20 * np.log10(onset / before) < want + 1.0
+    assert np.abs(np.diff(out[int(1.3 * SR): int(2.9 * SR)])).max() < 0.002  # ... as a ramp, not a step
+    assert out[int(2.8 * SR): int(2.9 * SR)].mean() == pytest.approx(before, rel=0.02)  # and recovers
+
+
+def test_bed_duck_db_follows_the_quietest_event_within_bounds():
+    assert bed_duck_db([], [-30.0]) == 0.0 and bed_duck_db([-20.0], []) == 0.0
+    assert bed_duck_db([-20.0], [-40.0]) == 0.0  # already far enough under
+    assert bed_duck_db([-20.0, -26.0], [-30.0]) == pytest.approx(-26.0 - FOREGROUND_MARGIN_LU + 30.0)
+    two_beds = -30.0 + 10 * np.log10(2)  # beds add as powers
+    assert bed_duck_db([-30.0], [-30.0, -30.0]) == pytest.approx(-30.0 - FOREGROUND_MARGIN_LU - two_beds)
+    assert bed_duck_db([-60.0], [-20.0]) == MAX_DUCK_DB
+    assert bed_duck_db([-20.0], [-40.0], urgent=True) == URGENT_DUCK_DB  # a sidechain dip regardless
+    assert bed_duck_db([-20.0], [-18.0], urgent=True) == pytest.approx(-20.0 - FOREGROUND_MARGIN_LU + 18.0)
 
 
 def test_stop_fades_out_instead_of_cutting():

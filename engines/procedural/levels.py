@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import signal as _signal
 
-from ..base import DISTANCE_RANGE_DB, INTENSITY_RANGE_DB, REFERENCE_LUFS
+from ..base import DISTANCE_RANGE_DB, INTENSITY_RANGE_DB, REFERENCE_LUFS, clip_lufs
 from . import dsp
 
 F32 = dsp.F32
@@ -27,8 +27,7 @@ def air_absorption_hz(distance: float) -> float:
     return 18000.0 * (1.5 / 18.0) ** max(0.0, min(1.0, distance))
 
 
-def target_lufs(intensity: float, distance: float) -> float:
-    return REFERENCE_LUFS - (1.0 - intensity) * INTENSITY_RANGE_DB - distance * DISTANCE_RANGE_DB
+target_lufs = clip_lufs  # the convention's one definition lives with the Engine interface
 
 
 def finish(x: np.ndarray, sr: int, intensity: float, distance: float, bed: bool) -> np.ndarray:
