@@ -995,6 +995,11 @@ class Entry:
     weight: float
     sound_class: str
     proxy: bool = False
+    ordered: bool = False  # the tokens must occur in this order ("runs through water", not "water runs")
+
+
+# Footsteps words that water and paths also do: "water runs", "the trail runs north" are not steps.
+_FLOWING_VERBS = frozenset(stems("run runs running"))
 
 
 @lru_cache(maxsize=1)
@@ -1014,7 +1019,7 @@ def compiled() -> tuple[Entry, ...]:
             for g in generic:
                 if len(g) == 1:
                     toks = tuple(dict.fromkeys(g + st))
-                    out.append(Entry(toks, float(len(toks)) + 0.25, cls))
+                    out.append(Entry(toks, float(len(toks)) + 0.25, cls, ordered=g[0] in _FLOWING_VERBS))
     return tuple(out)
 
 

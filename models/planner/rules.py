@@ -96,7 +96,7 @@ _CONNECTORS: list[tuple[re.Pattern, str]] = [
                 r"moments?\s+later|a\s+moment\s+later|seconds?\s+later|later)\b", re.I), THEN),
     (re.compile(r"(?:,\s*|\s+)(?:and\s+)?(?:while|whilst|meanwhile|as\s+well\s+as|along\s+with|together\s+with|"
                 r"accompanied\s+by|alongside|amid|amidst|with|as(?!\s+(?:if|though|well|soon|much|many|long|loud|quiet|"
-                r"far|ever|usual|always|a\s+result|one|before|it\s+was))|when|whenever|over\s+which|during|beneath\s+which)\b",
+                r"far\s+as|ever|usual|always|a\s+result|one|before|it\s+was))|when|whenever|over\s+which|during|beneath\s+which)\b",
                 re.I), OVERLAP),
     (re.compile(r"(?:,\s*|\s+)after\b", re.I), "after"),
     (re.compile(r"(?:,\s*|\s+)(?:and|but|plus|or|also)\b|,", re.I), SEQ),
@@ -267,6 +267,28 @@ def class_confidence(m: Match) -> float:
     return 1.0 if m.score >= 1.0 else WEAK_CONFIDENCE
 
 
+def unknown_source(stem_list: list[str], matches: list[Match]) -> bool:
+    """Whether the best match is only a bare sound verb ("thumps", "buzzes") while the clause's
+    subject, before that verb, is a source the lexicon does not know, or knows only as a
+    stand-in ("a kangaroo thumps", "a chainsaw buzzes"): the verb names how it sounds, not what
+    sounds, so the class is a guess. A known or scene word as subject keeps it sure ("the old
+    lights buzz")."""
+    best = matches[0]
+    if len(best.tokens) != 1 or not best.tokens <= lx.SOUND_WORDS:
+        return False
+    verb_at = best.position
+    if any(m.proxy and not (m.tokens & best.tokens) and m.position < verb_at for m in matches[1:]):
+        return True
+    known = lx.vocabulary() | _context_words() | _MODIFIER_ONLY | lx.STOPWORD_STEMS | set(lx.STOPWORDS)
+    return any(s not in known and s.isalpha() and len(s) > 2 for s in stem_list[:verb_at])
+
+
+def _in_order(stem_list: list[str], tokens: tuple[str, ...]) -> bool:
+    """Whether ``tokens`` occur in ``stem_list`` in this order (not necessarily adjacent)."""
+    it = iter(stem_list)
+    return all(any(s == t for s in it) for t in tokens)
+
+
 def match_classes(stem_list: list[str]) -> list[Match]:
     """Every class some lexicon phrase matches in this clause, best first."""
     present = set(stem_list)
@@ -279,6 +301,8 @@ def match_classes(stem_list: list[str]) -> list[Match]:
     for s in present:
         for entry in index.get(s, ()):
             if not all(t in present for t in entry.tokens):
+                continue
+            if entry.ordered and not _in_order(stem_list, entry.tokens):
                 continue
             pos = min(first_pos[t] for t in entry.tokens)
             hits.setdefault(entry.sound_class, []).append(entry)
@@ -579,6 +603,8 @@ class RulePlanner(Planner):
                 continue
             matches = match_classes(st)
             confidence = class_confidence(matches[0]) if matches else 1.0
+            if matches and confidence == 1.0 and unknown_source(st, matches):
+                confidence = PROXY_CONFIDENCE  # "a kangaroo thumps": a thump, but not the kangaroo's
             if not matches:
                 if self._context_only(content):
                     envs.extend(e for e in detect_environments(st) if e not in envs)
@@ -706,7 +732,8 @@ class RulePlanner(Planner):
             fixed.append(close[0] if close else s)
         matches = match_classes(fixed) if fixed != st else []
         how = "a close spelling in the lexicon"
-        confidence = SPELLING_CONFIDENCE
+        # A corrected word is only as sure as the phrase it lands on: a stand-in stays a guess.
+        confidence = min(SPELLING_CONFIDENCE, class_confidence(matches[0])) if matches else SPELLING_CONFIDENCE
         if not matches:
             mapper = self._embedder()
             if mapper is not None:
@@ -873,7 +900,7 @@ class RulePlanner(Planner):
                 it.events.append(self._event(it, t, dur))
                 t += spacing * rng.uniform(0.9, 1.2)
             last = it.events[-1]
-            step = min(last.duration_s, 2.5) * rng.uniform(0.7, 0.9)
+            step = min(last.duration_s, 2.5) * rng.uniform(0.85, 1.0)
             if rel == OVERLAP and not first_content:
                 group_end = max(group_end, last.end_s)
                 seq_cursor = max(seq_cursor, last.start_s + step * 0.5)
