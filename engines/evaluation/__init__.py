@@ -1,9 +1,11 @@
 """Evaluation of rendered narratives (issue 9): does the audio do what the plan says?
 
-For each narrative (a line of a JSONL file in the format ``{"id", "text", "expect": [[keyword, ...], ...], "ordered"}``:
-``{"id", "text", "expect": [[keyword, ...], ...], "ordered": bool}``) the planner plans it, an
-engine renders the plan into a mastered track (``engines.track.render_track``), and the track is
-scored by
+For each narrative (a line of a JSONL file in the format
+``{"id", "text", "expect": [[keyword, ...], ...], "ordered": bool, "heard": [[AudioSet label, ...], ...]}``)
+the planner plans it, the engines render the routed plan into a mastered track
+(``engines.track.render_track``, as ``soundweaver render`` does), and the track is scored by
+- heard (``metrics.heard``), plan-blind: whether each narrated sound of ``heard`` is among the
+  tagger's top 5 labels for some 0.96 s patch of the track, whatever the plan says;
 - plan fidelity (``metrics.plan_fidelity``): expected events found, in order; each event's
   rendered audible span against the duration the plan requested;
 - audio-event agreement (``metrics.window_verdict``): YAMNet (``yamnet``), a tagger trained on
@@ -43,6 +45,7 @@ class NarrativeCase:
     expect: tuple[tuple[str, ...], ...] = ()
     ordered: bool = False
     state: GameState = field(default_factory=GameState)
+    heard: tuple[tuple[str, ...], ...] = ()  # narrated sounds, each as AudioSet labels (plan-blind)
 
     @classmethod
     def from_dict(cls, d: dict, default_id: str = "") -> "NarrativeCase":
@@ -50,7 +53,8 @@ class NarrativeCase:
         gs = GameState(parameters={k: float(v) for k, v in (state.get("parameters") or {}).items()},
                        states=dict(state.get("states") or {}), switches=dict(state.get("switches") or {}))
         return cls(str(d.get("id") or default_id), str(d["text"]),
-                   tuple(tuple(str(k) for k in g) for g in d.get("expect", ())), bool(d.get("ordered", False)), gs)
+                   tuple(tuple(str(k) for k in g) for g in d.get("expect", ())), bool(d.get("ordered", False)), gs,
+                   tuple(tuple(str(k) for k in g) for g in d.get("heard", ())))
 
 
 def load_cases(path, limit: int | None = None) -> list[NarrativeCase]:
@@ -103,6 +107,7 @@ class NarrativeResult:
     timing: dict
     onsets: np.ndarray
     seconds: dict  # wall seconds: render, score
+    heard: list[dict] = field(default_factory=list)  # one per narrated sound of case.heard
 
     def as_dict(self) -> dict:
         scored = [a for a in self.agreement if a["scored"]]
@@ -118,6 +123,7 @@ class NarrativeResult:
                           "isolated_top1": _mean([a["isolated"]["hit_top1"] for a in scored if a.get("isolated")]),
                           "isolated_top5": _mean([a["isolated"]["hit_top5"] for a in scored if a.get("isolated")])},
             "coherence": self.coherence, "timing": self.timing, "seconds": self.seconds,
+            "heard": self.heard,
         }
 
 
@@ -126,14 +132,18 @@ def _mean(xs: Iterable) -> float | None:
     return float(np.mean(xs)) if xs else None
 
 
-def evaluate_case(case: NarrativeCase, engine: Engine, tagger, fmt: AudioFormat | None = None,
-                  seed: int = 0, isolated: bool = True) -> NarrativeResult:
-    """Plan, render and score one narrative."""
+def evaluate_case(case: NarrativeCase, engines: Engine | Sequence[Engine], tagger, fmt: AudioFormat | None = None,
+                  seed: int = 0, isolated: bool = True, policy=None) -> NarrativeResult:
+    """Plan, route, render and score one narrative. ``engines``: one engine, or several in the
+    designer's order (``routing.engine_order``) routed by ``policy`` (default ``RoutingPolicy()``)."""
     from ...models.planner import plan_narrative
+    from ..routing import EngineSet, RoutingPolicy, routed_plan
     from ..track import render_track
 
     fmt = fmt or AudioFormat(48_000, 2)
-    plan = plan_narrative(case.text, state=case.state, seed=seed)
+    engines = [engines] if isinstance(engines, Engine) else list(engines)
+    plan = routed_plan(plan_narrative(case.text, state=case.state, seed=seed), engines, policy or RoutingPolicy())
+    engine = engines[0] if len(engines) == 1 else EngineSet({e.name: e for e in engines})
     rec = RecordingEngine(engine)
     t0 = time.perf_counter()
     track = render_track(plan.events, rec, session_context(seed, plan.scene, plan.emotion, case.state), fmt)
@@ -154,9 +164,10 @@ def evaluate_case(case: NarrativeCase, engine: Engine, tagger, fmt: AudioFormat 
     onsets, strengths = metrics.detect_onsets(logmel)
     timing = metrics.timing(plan.events, onsets, strengths)
     coherence = metrics.coherence(track.samples, sr, plan.events, logmel)
+    heard = metrics.heard(tagger, logmel, case.heard)
     t2 = time.perf_counter()
     return NarrativeResult(case, plan, track.samples, sr, logmel, fidelity, agreement, coherence, timing,
-                           onsets, {"render": round(t1 - t0, 3), "score": round(t2 - t1, 3)})
+                           onsets, {"render": round(t1 - t0, 3), "score": round(t2 - t1, 3)}, heard)
 
 
 def summarise(results: Sequence[NarrativeResult]) -> dict:
@@ -180,7 +191,10 @@ def summarise(results: Sequence[NarrativeResult]) -> dict:
     timed = [row for r in results for row in r.timing["events"]]
     errs = np.array([abs(t["error_ms"]) for t in timed if t["error_ms"] is not None])
     lra = [r.coherence["loudness"]["lra_lu"] for r in results if r.coherence["loudness"]["lra_lu"] is not None]
+    narrated = [h for r in results for h in r.heard]
     return {
+        "heard": (sum(h["heard"] for h in narrated) / len(narrated)) if narrated else None,
+        "narrated_sounds": len(narrated),
         "narratives": len(results),
         "plan_recall": found / expected if expected else 1.0,
         "order": (sum(bool(o) for o in ordered) / len(ordered)) if ordered else 1.0,

@@ -173,6 +173,25 @@ def clip_verdict(tagger, clip: np.ndarray, sr: int, sound_class: str) -> Verdict
     return window_verdict(tagger, lm, 0.0, len(clip) / sr, sound_class)
 
 
+def heard(tagger, logmel: np.ndarray, groups: Sequence[Sequence[str]], k: int = 5) -> list[dict]:
+    """Plan-blind: for each narrated sound (a group of AudioSet labels, any of which names it),
+    whether one of its labels is in YAMNet's top ``k`` for some patch of the whole track (0.96 s
+    patches every 0.48 s), and where first. Never looks at the plan: a sound the planner dropped
+    or substituted counts as unheard. Labels the tagger does not know raise ValueError."""
+    unknown = sorted({lab for g in groups for lab in g if lab not in tagger.index})
+    if unknown:
+        raise ValueError(f"not AudioSet labels of the tagger: {', '.join(map(repr, unknown))}")
+    scores = tagger.scores(yamnet.patches(logmel)) if len(groups) else np.zeros((0, 0))
+    tops = np.argsort(-scores, axis=1, kind="stable")[:, :k] if len(scores) else np.zeros((0, k), int)
+    out = []
+    for g in groups:
+        ids = np.array([tagger.index[lab] for lab in g])
+        where = np.flatnonzero(np.isin(tops, ids).any(axis=1))
+        out.append({"labels": list(g), "heard": bool(len(where)),
+                    "first_s": round(float(where[0]) * yamnet.PATCH_HOP_S, 2) if len(where) else None})
+    return out
+
+
 # ---------------------------------------------------------------------------- onsets, flux
 def spectral_flux(logmel: np.ndarray) -> np.ndarray:
     """Positive log-mel flux per 10 ms frame (frame t compares t with t-1; frame 0 is 0)."""

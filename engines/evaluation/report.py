@@ -17,8 +17,12 @@ _LAYER_ORDER = [Layer.MUSIC, Layer.STINGER, Layer.AMBIENCE, Layer.FOLEY, Layer.V
 
 
 def summary_line(summary: dict) -> str:
-    return (f"plan_recall={summary['plan_recall']:.3f} order={summary['order']:.3f} "
+    line = (f"plan_recall={summary['plan_recall']:.3f} order={summary['order']:.3f} "
             f"agreement_top1={summary['agreement_top1']:.3f} agreement_top5={summary['agreement_top5']:.3f}")
+    if summary.get("heard") is not None:
+        n = summary["narrated_sounds"]
+        line += f" heard={summary['heard']:.3f} ({round(summary['heard'] * n)}/{n})"
+    return line
 
 
 def write_json(path, summary: dict, results: Sequence, meta: dict | None = None) -> pathlib.Path:
