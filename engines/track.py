@@ -17,6 +17,10 @@ from .mixer import Mixer, OutputStage
 
 TAIL_S = 1.5  # room for the last event's reverb tail
 LOUDNESS_PASSES = 3
+# A sparse track (a few footsteps, no bed) is raised at most this far towards the target: the
+# engines calibrate every clip to a level for its intensity, and raising quiet foley by 10 dB or
+# more turns soft steps into loud impulses (listeners, and the tagger, hear gunshots).
+MAX_GAIN_DB = 6.0
 
 
 @dataclass
@@ -41,8 +45,8 @@ def render_clips(engine: Engine, requests: Sequence[RenderRequest], workers: int
 def render_track(events: Sequence[SoundEvent], engine: Engine, context: SessionContext,
                  fmt: AudioFormat, duration_s: float | None = None,
                  target_lufs: float | None = TARGET_LUFS, workers: int = 1) -> Track:
-    """Render, place, mix, normalise to ``target_lufs`` integrated (None: leave the level as mixed),
-    then limit to -1 dBTP."""
+    """Render, place, mix, normalise to ``target_lufs`` integrated (None: leave the level as mixed;
+    never raised by more than ``MAX_GAIN_DB``), then limit to -1 dBTP."""
     sr = fmt.sample_rate
     t0 = time.perf_counter()
     clips = render_clips(engine, [RenderRequest(e, context, sr) for e in events], workers)
@@ -56,12 +60,16 @@ def render_track(events: Sequence[SoundEvent], engine: Engine, context: SessionC
         samples = master_track(master, fmt)
         return Track(samples, sr, integrated_lufs(samples, sr), true_peak_dbfs(samples), render_s)
     gain = gain_to_target(master, sr, target_lufs)
+    cap = 10 ** (MAX_GAIN_DB / 20)
+    gain = min(gain, cap)
     for _ in range(LOUDNESS_PASSES):  # the limiter shaves loudness off peaky tracks: correct for it
         samples = master_track(master * np.float32(gain), fmt)
         lufs = integrated_lufs(samples, sr)
         if not np.isfinite(lufs) or abs(lufs - target_lufs) < 0.2:
             break
-        gain *= 10 ** ((target_lufs - lufs) / 20)
+        if gain >= cap and lufs < target_lufs:
+            break  # as loud as it may be made
+        gain = min(cap, gain * 10 ** ((target_lufs - lufs) / 20))
     return Track(samples, sr, lufs, true_peak_dbfs(samples), render_s)
 
 

@@ -266,6 +266,10 @@ def test_render_rpc_is_deterministic_and_normalised(server):
     assert audio(a) != audio(c)
     x = pcm.decode(audio(a), Encoding.PCM_F32LE, 1)
     assert len(x) == a[-1].summary.frames
-    assert abs(a[-1].summary.loudness_lufs - (-18.0)) < 1.5
+    # normalised towards -18 LUFS, raised by at most MAX_GAIN_DB (a soft rain bed and one door
+    # stay as the plan levels them); the summary reports what the audio measures
+    from soundweaver.engines.loudness import integrated_lufs
+    assert a[-1].summary.loudness_lufs <= -17.7
+    assert abs(a[-1].summary.loudness_lufs - integrated_lufs(x, 16000)) < 0.3
     assert a[-1].summary.true_peak_dbfs <= -0.9
 
