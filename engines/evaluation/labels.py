@@ -37,6 +37,7 @@ HIT_LABELS: dict[str, tuple[str, ...]] = {
     # water
     "stream": ("Stream", "Waterfall", "Trickle, dribble", "Gurgling", "Water", "Pour"),
     "splash": ("Splash, splatter", "Slosh", "Water", "Liquid", "Plop"),
+    "waterfall": ("Waterfall", "Stream", "Rain on surface", "Water", "Pour", "Gush"),
     "cave_drips": ("Drip", "Plop", "Trickle, dribble", "Water", "Liquid"),
     "waves": ("Waves, surf", "Ocean", "Water"),
     "underwater_bubbles": ("Gurgling", "Boiling", "Liquid", "Water", "Fill (with liquid)", "Pump (liquid)"),

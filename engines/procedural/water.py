@@ -55,13 +55,59 @@ def bubble_bed(p: Params, rate, f_lo: float, f_hi: float, length_s=(0.01, 0.05),
     return np.stack(chans, axis=1)
 
 
+def _bubble_mass(p: Params, rate, f_lo: float, f_hi: float, length_s=(0.004, 0.015)) -> np.ndarray:
+    """A dense, unresolved mass of bubbles (mono, unit RMS): hundreds to thousands a second,
+    what gives running water its liquid texture over the noise of the flow. Rendered at ~16 kHz
+    (the bubbles sit under 4 kHz) and upsampled."""
+    k = dsp.low_rate_factor(p.sr)
+    q = p.at_rate(k)
+    r = rate if np.ndim(rate) == 0 else np.asarray(rate, dtype=F32)[::k][: q.n]
+    if np.ndim(r) and r.size < q.n:
+        r = np.pad(r, (0, q.n - r.size), mode="edge")
+    pos = dsp.poisson_times(p.rng, r, q.n, q.sr)
+    amps = p.rng.pareto(2.0, pos.size).clip(0, 5) + 0.1
+    x = bubble_events(p.rng, q.n, q.sr, pos, f_lo, f_hi, length_s, (1.0, 8.0), amps)
+    x = dsp.upsample(x, k, p.n, p.sr)
+    return (x * F32(1.0 / (np.std(x) + 1e-9))).astype(F32)
+
+
+def _flow_noise(p: Params) -> np.ndarray:
+    """The noise of turbulent flow, stereo, unit RMS per part: pink (full band) plus a brown
+    rumble of the water's weight."""
+    rng, n, sr = p.rng, p.n, p.sr
+    pk = dsp.pink(rng, 2 * n).reshape(n, 2)
+    br = np.stack([dsp.brown(rng, n, sr, 100.0) for _ in range(2)], axis=1)
+    return pk * F32(1.0 / (np.std(pk) + 1e-9)), br * F32(1.0 / (np.std(br) + 1e-9))
+
+
 def stream(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
-    rate = (50 + 90 * p.intensity) * dsp.smooth_random(rng, n, 0.5, sr, 0.7, 1.3)
-    bubbles = bubble_bed(p, rate, 350, 2200, (0.006, 0.025))
-    wash = dsp.bandpass(dsp.white(rng, 2 * n).reshape(n, 2), 300.0, 3000.0, sr, order=1)
-    wash *= dsp.smooth_random(rng, n, 3.0, sr, 0.5, 1.0)[:, None]
-    return bubbles * F32(0.25) + wash * F32(0.12)
+    # A brook: the water tumbling over stones traps bubbles by the hundred (the babble), over
+    # the broadband hiss of the flow; the babble comes and goes as eddies shift.
+    rate = (600 + 500 * p.intensity) * dsp.smooth_random(rng, n, 0.5, sr, 0.8, 1.2)
+    bub = _bubble_mass(p, rate, 400, 2500, (0.004, 0.015))
+    pk, br = _flow_noise(p)
+    flow = pk + br
+    flow *= dsp.smooth_random(rng, n, 0.4, sr, 0.8, 1.0)[:, None]
+    return flow + np.stack([bub, np.roll(bub, int(0.009 * sr))], axis=1) * F32(0.8)
+
+
+def waterfall(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    # A waterfall: a sheet of water breaking up as it falls and plunging into its pool, a
+    # dense roar of broadband noise and thousands of bubbles a second, over the low thunder of
+    # the plunge. Close to it the spray hisses bright; from afar the highs are gone and the
+    # roar and rumble remain (distance tilts the balance; the mixer's air absorption adds).
+    near = 1.0 - p.distance
+    rate = (1200 + 800 * p.intensity) * dsp.smooth_random(rng, n, 0.3, sr, 0.85, 1.15)
+    bub = _bubble_mass(p, rate, 400, 2500, (0.004, 0.015))
+    pk, br = _flow_noise(p)
+    plunge = dsp.lowpass(dsp.white(rng, n), 150.0, sr)
+    plunge *= F32(0.5 / (np.std(plunge) + 1e-9))
+    spray = dsp.highpass(dsp.white(rng, 2 * n).reshape(n, 2), 3000.0, sr) * F32(0.25 * near)
+    flow = pk + br + spray + plunge[:, None]
+    flow *= dsp.smooth_random(rng, n, 0.3, sr, 0.9, 1.0)[:, None]  # the flow surges a little
+    return flow + np.stack([bub, np.roll(bub, int(0.013 * sr))], axis=1) * F32(0.7)
 
 
 def underwater_bubbles(p: Params) -> np.ndarray:
@@ -113,26 +159,50 @@ def splash(p: Params) -> np.ndarray:
     return out
 
 
+def _crackle(rng, n: int, sr: int, rate_hz: float) -> np.ndarray:
+    """A grainy amplitude envelope (mean ~1): squared low-passed noise, so the level comes in
+    random spits ``rate_hz`` wide, the sound of many small splashes and bursting bubbles."""
+    g = dsp.lowpass(dsp.white(rng, n), rate_hz, sr, order=1)
+    g = g * g
+    return (g * F32(1.0 / (np.mean(g) + 1e-9))).astype(F32)
+
+
 def waves(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
-    # Each wave: rising rumble as it approaches, a crash, then a long bright fizz as it retreats.
-    env_low = np.zeros(n, dtype=F32)
-    env_high = np.zeros(n, dtype=F32)
+    dur = p.duration
     t = dsp.times(n, sr)
-    period = rng.uniform(6.0, 9.0)
-    tc = rng.uniform(-period, 0.0)
-    while tc < p.duration + period:
+    # Surf, one breaker every 6-12 s, over the steady roar of the breakers all along the beach
+    # (the sea never falls silent). Surf is bass-heavy: the roar falls ~6 dB/oct (brown) and
+    # swells as the wave steepens; the lip plunges in a broadband crash (300-2000 Hz) that
+    # swells over a second and falls away; then the broken water runs up the beach as a wash of
+    # bursting foam, a bright, faintly grainy fizz that recedes for several seconds.
+    swell = np.zeros(n, dtype=F32)
+    wash = np.zeros(n, dtype=F32)
+    period = rng.uniform(6.0, 12.0) / (0.85 + 0.3 * p.intensity)
+    tc = rng.uniform(0.1, 0.45) * period - period  # a wash still receding as the clip starts
+    while tc < dur + 3.0:
         g = rng.uniform(0.6, 1.0)
-        rise = rng.uniform(1.5, 2.5)
         d = t - F32(tc)
-        env_low += np.where(d < 0, np.exp(-(d / F32(rise)) ** 2), np.exp(-d / F32(1.2))).astype(F32) * F32(g)
-        env_high += np.where(d < 0, np.exp(-(d / F32(0.4)) ** 2), np.exp(-d / F32(rng.uniform(1.8, 3.0)))).astype(F32) * F32(g)
+        rise = rng.uniform(0.8, 1.5)
+        swell += np.where(d < 0, np.exp(-(d / F32(rise)) ** 2), np.exp(-d / F32(rng.uniform(1.5, 2.5)))).astype(F32) * F32(g)
+        dw = d - F32(0.3)
+        wash += np.where(dw < 0, np.exp(-(dw / F32(0.6)) ** 2),
+                         np.exp(-dw / F32(rng.uniform(2.5, 4.0)))).astype(F32) * F32(g)
         tc += period * rng.uniform(0.8, 1.2)
     chans = []
     for _ in range(2):
-        low = dsp.lowpass(dsp.pink(rng, n), 500.0, sr)
-        high = dsp.bandpass(dsp.white(rng, n), 1500.0, 9000.0, sr)
-        chans.append(low * (F32(0.15) + env_low) + high * env_high * F32(0.35))
+        # The roar lives under 500 Hz (12 dB/oct above), loud even between breakers, over a
+        # brown floor of the whole beach reaching up into the hiss; the crash adds the "shh"
+        # of the mid band, the foam the fizz on top.
+        roar = dsp.lowpass(dsp.white(rng, n), 500.0, sr)
+        roar *= F32(1.0 / (np.std(roar) + 1e-9))
+        floor = dsp.brown(rng, n, sr, 100.0)
+        floor *= F32(0.5 / (np.std(floor) + 1e-9))
+        crash = dsp.bandpass(dsp.white(rng, n), 300.0, 2000.0, sr)
+        crash *= F32(0.7 / (np.std(crash) + 1e-9))
+        foam = dsp.highpass(dsp.white(rng, n), 2000.0, sr) * (F32(0.3) + F32(0.7) * _crackle(rng, n, sr, 300.0))
+        foam *= F32(0.15 / (np.std(foam) + 1e-9))
+        chans.append(roar * (F32(0.75) + F32(0.5) * swell) + floor * F32(0.6) + crash * swell * swell + foam * wash * wash)
     return np.stack(chans, axis=1)
 
 
@@ -152,5 +222,5 @@ def water_lapping(p: Params) -> np.ndarray:
     return out + wash
 
 
-GENERATORS = {"stream": stream, "splash": splash, "cave_drips": cave_drips, "waves": waves,
+GENERATORS = {"stream": stream, "waterfall": waterfall, "splash": splash, "cave_drips": cave_drips, "waves": waves,
               "underwater_bubbles": underwater_bubbles, "water_lapping": water_lapping}

@@ -78,9 +78,13 @@ LEXICON: dict[str, list[str]] = {
     # water
     "stream": [
         "stream", "brook", "creek", "river", "trickl", "babbl", "babbling brook", "rivulet",
-        "burbl", "gurgl", "waterfall", "cascade", "rapids", "running water", "flowing water",
+        "burbl", "gurgl", "running water", "flowing water",
         "water flow", "water run", "fountain", "spring", "canal",
         "~water", "sewer water", "water rush", "rushing water", "torrent of water", "drain",
+    ],
+    "waterfall": [
+        "waterfall", "cascade", "cascading", "falls roar", "roaring falls", "rapids", "white water",
+        "whitewater", "weir", "plunge pool", "thundering falls", "torrent",
     ],
     "splash": [
         "splash", "splosh", "plop", "plunk", "dive into water", "jump into water", "fall into water",
