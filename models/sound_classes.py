@@ -96,6 +96,7 @@ SOUND_CLASSES: tuple[SoundClass, ...] = (
     _c("laser", "machinery", F, 0.8, False, "laser shot"),
     _c("steam_hiss", "machinery", F, 2.0, False, "steam hissing"),
     _c("servo_whir", "machinery", F, 1.5, False, "servo motor whirring"),
+    _c("chainsaw", "machinery", F, 5.0, False, "a chainsaw revving and cutting into wood"),
     # body and tension
     _c("heartbeat", "body", F, 6.0, False, "a heartbeat"),
     _c("breathing", "body", V, 6.0, False, "breathing"),

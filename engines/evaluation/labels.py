@@ -96,6 +96,8 @@ HIT_LABELS: dict[str, tuple[str, ...]] = {
     "laser": (),  # a sci-fi sound: AudioSet has no laser
     "steam_hiss": ("Steam", "Hiss", "Spray"),
     "servo_whir": ("Whir", "Mechanisms", "Gears", "Power windows, electric windows"),
+    "chainsaw": ("Chainsaw", "Power tool", "Engine", "Light engine (high frequency)", "Medium engine (mid frequency)",
+                 "Lawn mower", "Accelerating, revving, vroom", "Idling"),
     # body
     "heartbeat": ("Heart sounds, heartbeat", "Heart murmur"),
     "breathing": ("Breathing", "Pant", "Gasp", "Wheeze", "Sigh"),
