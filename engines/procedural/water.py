@@ -208,18 +208,31 @@ def waves(p: Params) -> np.ndarray:
 
 def water_lapping(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
-    out = np.zeros((n, 2), dtype=F32)
-    # Small waves slap the hull every second or so: a soft low slap plus a few gurgles.
-    t = rng.uniform(0.05, 0.6)
-    m = int(0.5 * sr)
-    while t < p.duration - 0.1:
-        slap = dsp.lowpass(dsp.white(rng, m), rng.uniform(500, 1200), sr) * dsp.attack_decay(m, rng.uniform(0.01, 0.04), 0.3, sr)
-        for _ in range(int(rng.integers(1, 4))):
-            dsp.add_at(slap, int(rng.uniform(0.02, 0.2) * sr), bubble(sr, rng.uniform(250, 700), rng.uniform(0.04, 0.1), 4.0) * F32(0.2))
-        dsp.add_at(out, int(t * sr), dsp.pan(slap * F32(rng.uniform(0.5, 1.0)), rng.uniform(-0.5, 0.5)))
-        t += rng.uniform(0.6, 1.6) / (0.7 + 0.6 * p.intensity)
-    wash = np.stack([dsp.lowpass(dsp.pink(rng, n), 800.0, sr) for _ in range(2)], axis=1) * F32(0.03)
-    return out + wash
+    dur = p.duration
+    t = dsp.times(n, sr)
+    # Small waves against a hull or a dock, one every second or two: each lap a soft swell of
+    # sloshing water (broadband, not a hit: it builds over ~0.1 s), a gurgle of the bubbles it
+    # traps as it falls back, and a hollow knock of the hull or the cavity under the boards.
+    lap = np.zeros(n, dtype=F32)
+    knocks = []
+    tl = rng.uniform(0.05, 0.6)
+    while tl < dur:
+        g = rng.uniform(0.5, 1.0)
+        d = t - F32(tl)
+        lap += np.where(d < 0, np.exp(-(d / F32(rng.uniform(0.06, 0.15))) ** 2),
+                        np.exp(-d / F32(rng.uniform(0.25, 0.5)))).astype(F32) * F32(g)
+        knocks.append((tl, g))
+        tl += rng.uniform(0.9, 2.0) / (0.7 + 0.6 * p.intensity)
+    slosh = dsp.bandpass(dsp.pink(rng, n), 150.0, 3000.0, sr)
+    slosh *= F32(1.0 / (np.std(slosh) + 1e-9))
+    gurgle = _bubble_mass(p, F32(30.0) + F32(900.0) * np.roll(lap, int(0.08 * sr)), 250, 1500, (0.008, 0.03))
+    knock = np.zeros(n, dtype=F32)
+    f_hull = rng.uniform(140, 260)
+    for tk, g in knocks:
+        dsp.add_at(knock, int(tk * sr), bubble(sr, f_hull * rng.uniform(0.9, 1.1), 0.12, -1.0, 0.3) * F32(g))
+    mono = slosh * lap + gurgle * F32(0.6) + knock * F32(0.6)
+    wash = dsp.lowpass(dsp.pink(rng, 2 * n).reshape(n, 2), 800.0, sr) * F32(0.15)
+    return dsp.pan(mono, rng.uniform(-0.3, 0.3)) + wash
 
 
 GENERATORS = {"stream": stream, "waterfall": waterfall, "splash": splash, "cave_drips": cave_drips, "waves": waves,
