@@ -186,34 +186,36 @@ def train_passing(p: Params) -> np.ndarray:
     return dsp.pan_moving(x.astype(F32), np.clip(x_pos / 40.0, -0.8, 0.8).astype(F32))
 
 
+@dsp.rendered_at_low_rate
 def traffic(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     out = np.zeros((n, 2), dtype=F32)
-    hum = dsp.lowpass(dsp.white(rng, n), 300.0, sr) * F32(0.6)  # the city's distant roar
+    # The city's distant roar: the unresolved mass of engines and tyres, bass-heavy.
+    hum = dsp.lowpass(dsp.white(rng, n), 300.0, sr) * F32(0.4) + dsp.lowpass(dsp.pink(rng, n), 1200.0, sr) * F32(0.1)
     out += np.stack([hum, np.roll(hum, int(0.05 * sr))], axis=1)
-    # Cars passing: tyre hiss swells panning across, at random times (wrapped so the bed loops).
-    rate = 0.4 + 0.6 * p.intensity
+    # Cars passing close: each an engine (firing 40-90 Hz, Doppler-shifted as it passes) and the
+    # hiss of its tyres, swelling and panning across (wrapped so the bed loops).
+    rate = 0.3 + 0.4 * p.intensity
     count = max(1, rng.poisson(rate * p.duration))
-    hiss = dsp.bandpass(dsp.white(rng, 2 * n).reshape(n, 2), 400.0, 4000.0, sr, order=1)
-    hiss_l, hiss_r = hiss[:, 0], hiss[:, 1]
-    env_l = np.zeros(n, dtype=F32)
-    env_r = np.zeros(n, dtype=F32)
     for _ in range(count):
         tc = rng.uniform(0, p.duration)
-        w = rng.uniform(0.8, 2.0)
+        w = rng.uniform(0.8, 1.6)
         dirn = rng.choice([-1.0, 1.0])
         g = rng.uniform(0.3, 1.0)
         # Only the +-3 widths around the pass matter: the Gaussian swell is nil beyond.
         a, b = max(0, int((tc - 3 * w) * sr)), min(n, int((tc + 3 * w) * sr))
-        if b <= a:
+        if b - a < 64:
             continue
+        m = b - a
         u = (np.arange(a, b, dtype=F32) / F32(sr) - F32(tc)) / F32(w)
         e = np.exp(-u * u) * F32(g)
+        doppler = F32(1.0) - F32(0.04) * np.tanh(u * F32(2.0))  # ~15 m/s: +-4 % pitch
+        fire = F32(rng.uniform(1300, 2800) / 30.0) * doppler
+        car = engine_tone(rng, fire, sr, 0.2, np.full(m, 0.5, dtype=F32), rng.random() < 0.2)
+        car = car * F32(1.0 / (np.std(car) + 1e-9)) + dsp.bandpass(dsp.pink(rng, m), 300.0, 4000.0, sr) * F32(0.15)
         pan = np.clip(F32(dirn) * u, -1, 1)
-        env_l[a:b] += e * (F32(0.5) - F32(0.5) * pan)
-        env_r[a:b] += e * (F32(0.5) + F32(0.5) * pan)
-    out[:, 0] += hiss_l * env_l
-    out[:, 1] += hiss_r * env_r
+        out[a:b, 0] += car * e * (F32(0.5) - F32(0.5) * pan)
+        out[a:b, 1] += car * e * (F32(0.5) + F32(0.5) * pan)
     if rng.random() < 0.5 * p.intensity + 0.2:  # a far-off horn
         a = rng.uniform(0.1, 0.8) * p.duration
         m = int(rng.uniform(0.2, 0.5) * sr)
