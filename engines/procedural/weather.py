@@ -112,7 +112,7 @@ def thunder_near(p: Params) -> np.ndarray:
     left = out + roar * env
     right = out + roar * np.roll(env, int(0.013 * sr))
     x = np.stack([left, right], axis=1)
-    return (x + rain + _storm_air(p, x, 0.03)).astype(F32)
+    return (x + rain + _storm_air(p, x, 0.04)).astype(F32)
 
 
 def thunder_distant(p: Params) -> np.ndarray:
@@ -126,7 +126,7 @@ def thunder_distant(p: Params) -> np.ndarray:
     r = dsp.lowpass(dsp.brown(rng, n, sr, 12.0), 250.0, sr, order=2)
     growl = dsp.bandpass(dsp.white(rng, n), 90.0, 600.0, sr) * F32(0.15)
     roll = np.stack([(l + growl) * env, (r + growl) * env], axis=1).astype(F32)
-    return (roll + _storm_air(p, roll, 0.02)).astype(F32)
+    return (roll + _storm_air(p, roll, 0.016)).astype(F32)
 
 
 def _gusts(p: Params, rate: float, depth: float) -> np.ndarray:
