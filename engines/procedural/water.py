@@ -93,21 +93,29 @@ def stream(p: Params) -> np.ndarray:
 
 
 def waterfall(p: Params) -> np.ndarray:
-    rng, n, sr = p.rng, p.n, p.sr
     # A waterfall: a sheet of water breaking up as it falls and plunging into its pool, a
     # dense roar of broadband noise and thousands of bubbles a second, over the low thunder of
     # the plunge. Close to it the spray hisses bright; from afar the highs are gone and the
     # roar and rumble remain (distance tilts the balance; the mixer's air absorption adds).
-    near = 1.0 - p.distance
-    rate = (1200 + 800 * p.intensity) * dsp.smooth_random(rng, n, 0.3, sr, 0.85, 1.15)
-    bub = _bubble_mass(p, rate, 400, 2500, (0.004, 0.015))
+    # The roar and bubbles are rendered at ~16 kHz, the spray at the full rate.
+    body = dsp.at_low_rate(_falls_body, p)
+    rng, n, sr = p.rng, p.n, p.sr
+    spray = dsp.highpass(dsp.white(rng, n), 3000.0, sr) * F32(0.3 * (1.0 - p.distance))
+    return body + np.stack([spray, np.roll(spray, int(0.29 * sr))], axis=1)
+
+
+def _falls_body(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    rate = (900 + 700 * p.intensity) * dsp.smooth_random(rng, n, 0.3, sr, 0.85, 1.15)
+    pos = dsp.poisson_times(rng, rate, n, sr)
+    bub = bubble_events(rng, n, sr, pos, 400, 2500, (0.004, 0.01), (1.0, 8.0), rng.pareto(2.0, pos.size).clip(0, 5) + 0.1)
+    bub *= F32(0.7 / (np.std(bub) + 1e-9))
     pk, br = _flow_noise(p)
     plunge = dsp.lowpass(dsp.white(rng, n), 150.0, sr)
     plunge *= F32(0.5 / (np.std(plunge) + 1e-9))
-    spray = dsp.highpass(dsp.white(rng, 2 * n).reshape(n, 2), 3000.0, sr) * F32(0.25 * near)
-    flow = pk + br + spray + plunge[:, None]
+    flow = pk + br + plunge[:, None]
     flow *= dsp.smooth_random(rng, n, 0.3, sr, 0.9, 1.0)[:, None]  # the flow surges a little
-    return flow + np.stack([bub, np.roll(bub, int(0.013 * sr))], axis=1) * F32(0.7)
+    return flow + np.stack([bub, np.roll(bub, int(0.013 * sr))], axis=1)
 
 
 def underwater_bubbles(p: Params) -> np.ndarray:
@@ -167,42 +175,66 @@ def _crackle(rng, n: int, sr: int, rate_hz: float) -> np.ndarray:
     return (g * F32(1.0 / (np.mean(g) + 1e-9))).astype(F32)
 
 
-def waves(p: Params) -> np.ndarray:
-    rng, n, sr = p.rng, p.n, p.sr
-    dur = p.duration
+def _breakers(p: Params) -> list:
+    """When the breakers of a surf clip crash: (time, gain, rise, fall, wash fall) per wave, one
+    every 6-12 s, the first one's wash still receding as the clip starts."""
+    rng, dur = p.rng, p.duration
+    period = rng.uniform(6.0, 12.0) / (0.85 + 0.3 * p.intensity)
+    tc = rng.uniform(0.1, 0.45) * period - period
+    out = []
+    while tc < dur + 3.0:
+        out.append((tc, rng.uniform(0.6, 1.0), rng.uniform(0.8, 1.5), rng.uniform(1.5, 2.5), rng.uniform(2.5, 4.0)))
+        tc += period * rng.uniform(0.8, 1.2)
+    return out
+
+
+def _surf_envelopes(breakers, n: int, sr: int) -> tuple[np.ndarray, np.ndarray]:
+    """(swell, wash) envelopes at rate ``sr``: each swell builds over ~1 s to the crash and falls
+    away; the wash follows 0.3 s later and recedes for several seconds."""
     t = dsp.times(n, sr)
+    swell = np.zeros(n, dtype=F32)
+    wash = np.zeros(n, dtype=F32)
+    for tc, g, rise, fall, wash_fall in breakers:
+        d = t - F32(tc)
+        swell += np.where(d < 0, np.exp(-(d / F32(rise)) ** 2), np.exp(-d / F32(fall))).astype(F32) * F32(g)
+        dw = d - F32(0.3)
+        wash += np.where(dw < 0, np.exp(-(dw / F32(0.6)) ** 2), np.exp(-dw / F32(wash_fall))).astype(F32) * F32(g)
+    return swell, wash
+
+
+def waves(p: Params) -> np.ndarray:
     # Surf, one breaker every 6-12 s, over the steady roar of the breakers all along the beach
     # (the sea never falls silent). Surf is bass-heavy: the roar falls ~6 dB/oct (brown) and
     # swells as the wave steepens; the lip plunges in a broadband crash (300-2000 Hz) that
     # swells over a second and falls away; then the broken water runs up the beach as a wash of
-    # bursting foam, a bright, faintly grainy fizz that recedes for several seconds.
-    swell = np.zeros(n, dtype=F32)
-    wash = np.zeros(n, dtype=F32)
-    period = rng.uniform(6.0, 12.0) / (0.85 + 0.3 * p.intensity)
-    tc = rng.uniform(0.1, 0.45) * period - period  # a wash still receding as the clip starts
-    while tc < dur + 3.0:
-        g = rng.uniform(0.6, 1.0)
-        d = t - F32(tc)
-        rise = rng.uniform(0.8, 1.5)
-        swell += np.where(d < 0, np.exp(-(d / F32(rise)) ** 2), np.exp(-d / F32(rng.uniform(1.5, 2.5)))).astype(F32) * F32(g)
-        dw = d - F32(0.3)
-        wash += np.where(dw < 0, np.exp(-(dw / F32(0.6)) ** 2),
-                         np.exp(-dw / F32(rng.uniform(2.5, 4.0)))).astype(F32) * F32(g)
-        tc += period * rng.uniform(0.8, 1.2)
+    # bursting foam, a bright, faintly grainy fizz that recedes for several seconds. Roar and
+    # crash (under 2 kHz) are rendered at ~16 kHz, the foam at the full rate.
+    breakers = _breakers(p)
+    body = dsp.at_low_rate(lambda q: _surf_body(q, breakers), p)
+    rng, n, sr = p.rng, p.n, p.sr
+    _, wash = _surf_envelopes(breakers, n, sr)
+    foam = dsp.highpass(dsp.white(rng, 2 * n).reshape(n, 2), 2000.0, sr)
+    grain = F32(0.3) + F32(0.7) * _crackle(rng, n, sr, 300.0)
+    foam *= np.stack([grain, np.roll(grain, int(0.37 * sr))], axis=1)
+    foam *= F32(0.15 / (np.std(foam) + 1e-9))
+    return body + foam * (wash * wash)[:, None]
+
+
+def _surf_body(p: Params, breakers) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    swell, _ = _surf_envelopes(breakers, n, sr)
     chans = []
     for _ in range(2):
         # The roar lives under 500 Hz (12 dB/oct above), loud even between breakers, over a
         # brown floor of the whole beach reaching up into the hiss; the crash adds the "shh"
-        # of the mid band, the foam the fizz on top.
+        # of the mid band.
         roar = dsp.lowpass(dsp.white(rng, n), 500.0, sr)
         roar *= F32(1.0 / (np.std(roar) + 1e-9))
         floor = dsp.brown(rng, n, sr, 100.0)
         floor *= F32(0.5 / (np.std(floor) + 1e-9))
         crash = dsp.bandpass(dsp.white(rng, n), 300.0, 2000.0, sr)
         crash *= F32(0.7 / (np.std(crash) + 1e-9))
-        foam = dsp.highpass(dsp.white(rng, n), 2000.0, sr) * (F32(0.3) + F32(0.7) * _crackle(rng, n, sr, 300.0))
-        foam *= F32(0.15 / (np.std(foam) + 1e-9))
-        chans.append(roar * (F32(0.75) + F32(0.5) * swell) + floor * F32(0.6) + crash * swell * swell + foam * wash * wash)
+        chans.append(roar * (F32(0.75) + F32(0.5) * swell) + floor * F32(0.6) + crash * swell * swell)
     return np.stack(chans, axis=1)
 
 
