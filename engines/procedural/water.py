@@ -130,10 +130,12 @@ def underwater_bubbles(p: Params) -> np.ndarray:
 def cave_drips(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     out = np.zeros((n, 2), dtype=F32)
-    # A few drip sources, each with its own pitch and slowly varying period.
+    # A few drip sources, each with its own pitch and slowly varying period. A drop falling from
+    # a cave roof into a pool traps a bubble a few mm across: a plop at 450-1500 Hz whose pitch
+    # rises as it nears the surface (small drops on wet rock ping higher, but the pools carry).
     for s in range(int(rng.integers(2, 5))):
         period = rng.uniform(0.6, 2.5) / (0.6 + 0.8 * p.intensity)
-        f0 = rng.uniform(700, 2200)
+        f0 = np.exp(rng.uniform(np.log(450.0), np.log(1500.0)))
         pan = rng.uniform(-0.8, 0.8)
         level = rng.uniform(0.3, 1.0)
         t = rng.uniform(0, period)
