@@ -1,7 +1,16 @@
 """Water: bubbles are the voice of water (Minnaert resonance: a decaying sine whose pitch rises
-as the bubble nears the surface). Streams are dense bubble populations over a gurgling wash,
-splashes a noise burst plus a bubble cloud, drips single high bubbles, waves slow swells of
-noise that break into fizz, lapping small low slaps."""
+as the bubble nears the surface).
+
+    stream              flow noise (pink + brown) under a dense bubble mass (~900/s, 400-2500 Hz)
+    waterfall           the same roar denser (~1400/s), a 150 Hz plunge rumble, spray hiss that
+                        fades with distance; body rendered at ~16 kHz
+    splash              a noise burst plus a bubble cloud
+    cave_drips          a few periodic sources dropping 450-1500 Hz plops into pools
+    waves               breakers every 6-12 s: a <500 Hz roar swelling over a brown floor, a
+                        300-2000 Hz crash, a grainy foam wash receding for seconds
+    underwater_bubbles  bursts of low, long bubbles over a muffled hum
+    water_lapping       soft sloshing swells, the gurgle of trapped bubbles, a hollow hull knock
+"""
 from __future__ import annotations
 
 import numpy as np

@@ -1,5 +1,6 @@
 """Weather: rain (drop impulses ringing small resonances over a hiss bed), thunder (a crack and
-rolling low-passed brown noise), wind (noise bands whose balance and whistle pitch follow gusts)."""
+rolling low-passed brown noise, heard with the storm's air: its rain hissing far off between the
+rolls), wind (noise bands whose balance and whistle pitch follow gusts)."""
 from __future__ import annotations
 
 import numpy as np
