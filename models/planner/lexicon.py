@@ -453,7 +453,8 @@ LEXICON: dict[str, list[str]] = {
     # A servo (robot joint, actuator, lens): household appliances and power tools are stand-ins,
     # and so is a bare "whir" (fans, printers, drives: most whirs are not servos).
     "chainsaw": [
-        "chainsaw", "chain saw", "chainsaws", "saw through log@3", "saw into log@3", "saw log@2.5",
+        "chainsaw", "chain saw", "chainsaws", "chainsaw buzz", "chainsaw whine", "chainsaw roar",
+        "chainsaw snarl", "chainsaw rev", "saw through log@3", "saw into log@3", "saw log@2.5",
         "saw tree@2.5", "fell tree@2", "felling", "lumberjack", "logger", "logging", "?~saw",
     ],
     "servo_whir": [
