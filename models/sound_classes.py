@@ -42,6 +42,7 @@ SOUND_CLASSES: tuple[SoundClass, ...] = (
     _c("waves", "water", A, 12.0, True, "waves on a shore"),
     _c("underwater_bubbles", "water", A, 8.0, True, "bubbles, underwater"),
     _c("water_lapping", "water", A, 10.0, True, "water lapping against a hull or dock"),
+    _c("waterfall", "water", A, 12.0, True, "a waterfall roaring, rapids"),
     # footsteps (variant "run" for running)
     _c("footsteps_stone", "footsteps", F, 3.0, False, "footsteps on stone"),
     _c("footsteps_wood", "footsteps", F, 3.0, False, "footsteps on wooden floorboards"),
@@ -95,6 +96,7 @@ SOUND_CLASSES: tuple[SoundClass, ...] = (
     _c("laser", "machinery", F, 0.8, False, "laser shot"),
     _c("steam_hiss", "machinery", F, 2.0, False, "steam hissing"),
     _c("servo_whir", "machinery", F, 1.5, False, "servo motor whirring"),
+    _c("chainsaw", "machinery", F, 5.0, False, "a chainsaw revving and cutting into wood"),
     # body and tension
     _c("heartbeat", "body", F, 6.0, False, "a heartbeat"),
     _c("breathing", "body", V, 6.0, False, "breathing"),

@@ -37,6 +37,7 @@ HIT_LABELS: dict[str, tuple[str, ...]] = {
     # water
     "stream": ("Stream", "Waterfall", "Trickle, dribble", "Gurgling", "Water", "Pour"),
     "splash": ("Splash, splatter", "Slosh", "Water", "Liquid", "Plop"),
+    "waterfall": ("Waterfall", "Stream", "Rain on surface", "Water", "Pour", "Gush"),
     "cave_drips": ("Drip", "Plop", "Trickle, dribble", "Water", "Liquid"),
     "waves": ("Waves, surf", "Ocean", "Water"),
     "underwater_bubbles": ("Gurgling", "Boiling", "Liquid", "Water", "Fill (with liquid)", "Pump (liquid)"),
@@ -95,6 +96,8 @@ HIT_LABELS: dict[str, tuple[str, ...]] = {
     "laser": (),  # a sci-fi sound: AudioSet has no laser
     "steam_hiss": ("Steam", "Hiss", "Spray"),
     "servo_whir": ("Whir", "Mechanisms", "Gears", "Power windows, electric windows"),
+    "chainsaw": ("Chainsaw", "Power tool", "Engine", "Light engine (high frequency)", "Medium engine (mid frequency)",
+                 "Lawn mower", "Accelerating, revving, vroom", "Idling"),
     # body
     "heartbeat": ("Heart sounds, heartbeat", "Heart murmur"),
     "breathing": ("Breathing", "Pant", "Gasp", "Wheeze", "Sigh"),

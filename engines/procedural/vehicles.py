@@ -11,27 +11,74 @@ from .params import Params
 F32 = dsp.F32
 
 
-def engine_tone(rng, rpm: np.ndarray, sr: int, cylinders: int = 4, roughness: float = 0.3) -> np.ndarray:
-    """A combustion engine: pulses at the firing rate (rpm/60 * cylinders/2) with cycle jitter,
-    through exhaust and body resonances."""
-    n = len(rpm)
-    fire = rpm / 60.0 * cylinders / 2.0
-    fire = fire * (F32(1.0) + F32(0.02) * dsp.lowpass(dsp.white(rng, n), 30.0, sr))
+PIPE, GAS, MECH = 0.2, 2.0, 0.6
+
+
+def engine_tone(rng, fire: np.ndarray, sr: int, roughness: float = 0.3, load=None, diesel: bool = False,
+                cylinders: int = 4) -> np.ndarray:
+    """A combustion engine at firing rate ``fire`` (Hz, per sample): each firing is a sharp
+    exhaust pulse, a burst of hot turbulent gas, so the sound is noise gated at the firing rate
+    as much as a tone; the cylinders fire a little unevenly (the half- and 1/cylinders-order
+    burble), every cycle a little different; the exhaust system clips the pulses into a rasp
+    and rings at its pipe and box resonances. ``load`` (0..1) opens the throttle: louder,
+    noisier gas. A diesel adds its knock: a hard, clattering tick at every firing, 1-4 kHz."""
+    n = len(fire)
+    load = np.full(n, 0.5, dtype=F32) if load is None else np.asarray(load, dtype=F32)
+    fire = np.asarray(fire, dtype=F32) * dsp.jitter(rng, n, sr, 0.006, 40.0).astype(F32)
     ph = dsp.phase(fire, n, sr)
-    pulses = dsp.pulse_wave(ph, 6.0)
-    # Half-order component: one cylinder slightly different, the burble of a real engine.
-    pulses += F32(roughness) * dsp.pulse_wave(ph * 0.5, 3.0)
-    load = np.clip((rpm - 700.0) / 4000.0, 0.0, 1.0).astype(F32)
-    noise = dsp.bandpass(dsp.white(rng, n), 300.0, 3000.0, sr) * (F32(0.05) + F32(0.3) * load) * (pulses + 1.0)
-    x = dsp.lowpass(pulses, 900.0, sr, order=2) + dsp.modal_bank(pulses, [110.0, 260.0, 520.0], (0.1, 0.08, 0.05), (0.05, 0.04, 0.02), sr)
-    return (x + noise * F32(0.3)).astype(F32)
+    pulses = dsp.table_osc(dsp.pulse_table(20.0), ph)
+    # Uneven cylinders: the engine's cycle (cylinders firings) repeats with one firing stronger.
+    cyc = dsp.table_osc(dsp.harmonic_table((1.0, 0.4)), ph / float(cylinders))
+    pulses *= F32(1.0) + F32(roughness) * cyc
+    scatter = F32(1.0) + F32(0.6) * dsp.lowpass(dsp.white(rng, n), 60.0, sr)
+    gas = dsp.highpass(dsp.white(rng, n), 250.0, sr)
+    drive = F32(1.5) + F32(2.0) * load
+    buzz = np.tanh((pulses + gas * (pulses + F32(0.2)) * F32(GAS) * (F32(0.4) + F32(0.6) * load)) * scatter * drive).astype(F32)
+    pipe = dsp.modal_bank(buzz, (rng.uniform(90, 140), rng.uniform(250, 350), rng.uniform(600, 900)),
+                          (0.02, 0.015, 0.01), (PIPE, PIPE, PIPE), sr)
+    # Under the bonnet: valves, chains and belts, a busy mechanical rattle ticking at the
+    # firing rate, whatever the load.
+    mech = dsp.bandpass(dsp.white(rng, n), 700.0, 5000.0, sr) * (F32(0.5) + F32(0.5) * dsp.table_osc(dsp.pulse_table(4.0), ph * 2.0))
+    x = buzz + pipe + mech * F32(MECH)
+    if diesel:
+        ticks = dsp.table_osc(dsp.pulse_table(200.0), ph + 0.3)
+        knock = dsp.bandpass(dsp.white(rng, n), 1200.0, 4000.0, sr) * ticks * F32(0.8)
+        x = x + knock
+    return dsp.lowpass(x, 6000.0, sr).astype(F32)
 
 
+def _drive_by(rng, n: int, sr: int, dur: float):
+    """Geometry of a vehicle passing on a road: (gain, Doppler factor, pan) per sample."""
+    t_pass = rng.uniform(0.45, 0.6) * dur
+    speed = rng.uniform(8.0, 16.0)  # m/s: a tractor, a car in a lane
+    d0 = rng.uniform(4.0, 10.0)
+    t = dsp.times(n, sr)
+    x = F32(speed) * (t - F32(t_pass))
+    r = np.sqrt(x * x + F32(d0 * d0))
+    gain = F32(d0) / r
+    doppler = F32(343.0) / (F32(343.0) + x / r * F32(speed))
+    return gain, doppler, np.clip(x / F32(2.5 * d0), -0.9, 0.9).astype(F32)
+
+
+@dsp.rendered_at_low_rate
 def car_engine(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     dur = p.duration
-    idle = rng.uniform(750, 950)
-    peak = rng.uniform(3000, 4500) * (0.7 + 0.4 * p.intensity)
+    # Petrol four (firing rate = rpm/30: ~27 Hz idling, 80-130 Hz driving) or a diesel (a
+    # truck, a tractor: lower, 20-60 Hz, with its knock). One take in two drives past (Doppler,
+    # level swelling to the pass and falling away), the other idles, revs, pulls away.
+    diesel = rng.random() < 0.4
+    idle = rng.uniform(700, 900)
+    if rng.random() < 0.5:
+        rpm_drive = rng.uniform(1100, 1700) if diesel else rng.uniform(1500, 2400)
+        rpm = rpm_drive * dsp.smooth_random(rng, n, 0.5, sr, 0.95, 1.05)
+        gain, doppler, pan = _drive_by(rng, n, sr, dur)
+        load = np.full(n, 0.5 + 0.3 * p.intensity, dtype=F32)
+        x = engine_tone(rng, rpm / F32(30.0) * doppler, sr, 0.35 if diesel else 0.2, load, diesel)
+        tyres = dsp.bandpass(dsp.white(rng, n), 300.0, 3000.0, sr) * F32(0.15)
+        x = (x + tyres) * (F32(0.08) + gain)
+        return dsp.pan_moving(x.astype(F32), pan)
+    peak = (rng.uniform(2200, 3000) if diesel else rng.uniform(3000, 4500)) * (0.7 + 0.4 * p.intensity)
     # Idle, a rev or two, then pull away through the gears.
     pts = [(0.0, idle), (0.15 * dur, idle)]
     rev_t = rng.uniform(0.18, 0.25) * dur
@@ -43,11 +90,14 @@ def car_engine(p: Params) -> np.ndarray:
         pts.append((t + gear_len * 0.9, peak * (0.85 + 0.1 * g)))
         pts.append((t + gear_len, peak * 0.55))
         t += gear_len
-    rpm = dsp.segment_env(n, pts, sr)
-    rpm = dsp.one_pole_lp(rpm, 4.0, sr)
-    x = engine_tone(rng, rpm, sr)
-    level = dsp.segment_env(n, [(0, 0.6), (0.8 * dur, 1.0), (dur, 0.8)], sr)
-    return dsp.widen(rng, (x * level).astype(F32), sr, 0.004)
+    rpm = dsp.one_pole_lp(dsp.segment_env(n, pts, sr), 4.0, sr)
+    load = np.clip(np.gradient(rpm) * F32(sr / 3000.0), 0.0, 1.0).astype(F32)  # throttle open while revving up
+    load = dsp.one_pole_lp(F32(0.2) + F32(0.8) * load, 8.0, sr)
+    x = engine_tone(rng, rpm / F32(30.0), sr, 0.35 if diesel else 0.2, load, diesel)
+    level = dsp.segment_env(n, [(0, 0.6), (0.8 * dur, 1.0), (dur, 0.8)], sr) * (F32(0.6) + F32(0.4) * load)
+    # Mono, one source in front: a delayed copy for width would comb the engine's harmonics
+    # into a metallic, musical ring wherever the channels are summed.
+    return (x * level).astype(F32)
 
 
 def tire_skid(p: Params) -> np.ndarray:
@@ -136,34 +186,36 @@ def train_passing(p: Params) -> np.ndarray:
     return dsp.pan_moving(x.astype(F32), np.clip(x_pos / 40.0, -0.8, 0.8).astype(F32))
 
 
+@dsp.rendered_at_low_rate
 def traffic(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     out = np.zeros((n, 2), dtype=F32)
-    hum = dsp.lowpass(dsp.white(rng, n), 300.0, sr) * F32(0.6)  # the city's distant roar
+    # The city's distant roar: the unresolved mass of engines and tyres, bass-heavy.
+    hum = dsp.lowpass(dsp.white(rng, n), 300.0, sr) * F32(0.4) + dsp.lowpass(dsp.pink(rng, n), 1200.0, sr) * F32(0.1)
     out += np.stack([hum, np.roll(hum, int(0.05 * sr))], axis=1)
-    # Cars passing: tyre hiss swells panning across, at random times (wrapped so the bed loops).
-    rate = 0.4 + 0.6 * p.intensity
+    # Cars passing close: each an engine (firing 40-90 Hz, Doppler-shifted as it passes) and the
+    # hiss of its tyres, swelling and panning across (wrapped so the bed loops).
+    rate = 0.3 + 0.4 * p.intensity
     count = max(1, rng.poisson(rate * p.duration))
-    hiss = dsp.bandpass(dsp.white(rng, 2 * n).reshape(n, 2), 400.0, 4000.0, sr, order=1)
-    hiss_l, hiss_r = hiss[:, 0], hiss[:, 1]
-    env_l = np.zeros(n, dtype=F32)
-    env_r = np.zeros(n, dtype=F32)
     for _ in range(count):
         tc = rng.uniform(0, p.duration)
-        w = rng.uniform(0.8, 2.0)
+        w = rng.uniform(0.8, 1.6)
         dirn = rng.choice([-1.0, 1.0])
         g = rng.uniform(0.3, 1.0)
         # Only the +-3 widths around the pass matter: the Gaussian swell is nil beyond.
         a, b = max(0, int((tc - 3 * w) * sr)), min(n, int((tc + 3 * w) * sr))
-        if b <= a:
+        if b - a < 64:
             continue
+        m = b - a
         u = (np.arange(a, b, dtype=F32) / F32(sr) - F32(tc)) / F32(w)
         e = np.exp(-u * u) * F32(g)
+        doppler = F32(1.0) - F32(0.04) * np.tanh(u * F32(2.0))  # ~15 m/s: +-4 % pitch
+        fire = F32(rng.uniform(1300, 2800) / 30.0) * doppler
+        car = engine_tone(rng, fire, sr, 0.2, np.full(m, 0.5, dtype=F32), rng.random() < 0.2)
+        car = car * F32(1.0 / (np.std(car) + 1e-9)) + dsp.bandpass(dsp.pink(rng, m), 300.0, 4000.0, sr) * F32(0.15)
         pan = np.clip(F32(dirn) * u, -1, 1)
-        env_l[a:b] += e * (F32(0.5) - F32(0.5) * pan)
-        env_r[a:b] += e * (F32(0.5) + F32(0.5) * pan)
-    out[:, 0] += hiss_l * env_l
-    out[:, 1] += hiss_r * env_r
+        out[a:b, 0] += car * e * (F32(0.5) - F32(0.5) * pan)
+        out[a:b, 1] += car * e * (F32(0.5) + F32(0.5) * pan)
     if rng.random() < 0.5 * p.intensity + 0.2:  # a far-off horn
         a = rng.uniform(0.1, 0.8) * p.duration
         m = int(rng.uniform(0.2, 0.5) * sr)
@@ -245,11 +297,14 @@ def motorcycle(p: Params) -> np.ndarray:
         t += gear_len
     rpm = dsp.one_pole_lp(dsp.segment_env(n, pts, sr), 6.0, sr)
     twin = rng.random() < 0.5
-    x = engine_tone(rng, rpm, sr, cylinders=2 if twin else 4, roughness=0.6 if twin else 0.2)
+    cyl = 2 if twin else 4
+    load = np.clip(np.gradient(rpm) * F32(sr / 6000.0), 0.0, 1.0).astype(F32)
+    load = dsp.one_pole_lp(F32(0.3) + F32(0.7) * load, 8.0, sr)
+    x = engine_tone(rng, rpm / F32(60.0) * F32(cyl / 2.0), sr, 0.6 if twin else 0.2, load, cylinders=cyl)
     # A bike's exhaust is open and close to the ear: bright, rasping.
     rasp = dsp.bandpass(x, 800.0, 5000.0, sr) * F32(0.8)
-    level = dsp.segment_env(n, [(0, 0.5), (0.3 * dur, 0.8), (dur, 1.0)], sr)
-    return dsp.widen(rng, ((x + rasp) * level).astype(F32), sr, 0.003)
+    level = dsp.segment_env(n, [(0, 0.5), (0.3 * dur, 0.8), (dur, 1.0)], sr) * (F32(0.6) + F32(0.4) * load)
+    return ((x + rasp) * level).astype(F32)  # mono: a widened copy would comb the harmonics
 
 
 def airplane(p: Params) -> np.ndarray:

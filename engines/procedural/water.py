@@ -1,7 +1,16 @@
 """Water: bubbles are the voice of water (Minnaert resonance: a decaying sine whose pitch rises
-as the bubble nears the surface). Streams are dense bubble populations over a gurgling wash,
-splashes a noise burst plus a bubble cloud, drips single high bubbles, waves slow swells of
-noise that break into fizz, lapping small low slaps."""
+as the bubble nears the surface).
+
+    stream              flow noise (pink + brown) under a dense bubble mass (~900/s, 400-2500 Hz)
+    waterfall           the same roar denser (~1400/s), a 150 Hz plunge rumble, spray hiss that
+                        fades with distance; body rendered at ~16 kHz
+    splash              a noise burst plus a bubble cloud
+    cave_drips          a few periodic sources dropping 450-1500 Hz plops into pools
+    waves               breakers every 6-12 s: a <500 Hz roar swelling over a brown floor, a
+                        300-2000 Hz crash, a grainy foam wash receding for seconds
+    underwater_bubbles  bursts of low, long bubbles over a muffled hum
+    water_lapping       soft sloshing swells, the gurgle of trapped bubbles, a hollow hull knock
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -55,13 +64,67 @@ def bubble_bed(p: Params, rate, f_lo: float, f_hi: float, length_s=(0.01, 0.05),
     return np.stack(chans, axis=1)
 
 
+def _bubble_mass(p: Params, rate, f_lo: float, f_hi: float, length_s=(0.004, 0.015)) -> np.ndarray:
+    """A dense, unresolved mass of bubbles (mono, unit RMS): hundreds to thousands a second,
+    what gives running water its liquid texture over the noise of the flow. Rendered at ~16 kHz
+    (the bubbles sit under 4 kHz) and upsampled."""
+    k = dsp.low_rate_factor(p.sr)
+    q = p.at_rate(k)
+    r = rate if np.ndim(rate) == 0 else np.asarray(rate, dtype=F32)[::k][: q.n]
+    if np.ndim(r) and r.size < q.n:
+        r = np.pad(r, (0, q.n - r.size), mode="edge")
+    pos = dsp.poisson_times(p.rng, r, q.n, q.sr)
+    amps = p.rng.pareto(2.0, pos.size).clip(0, 5) + 0.1
+    x = bubble_events(p.rng, q.n, q.sr, pos, f_lo, f_hi, length_s, (1.0, 8.0), amps)
+    x = dsp.upsample(x, k, p.n, p.sr)
+    return (x * F32(1.0 / (np.std(x) + 1e-9))).astype(F32)
+
+
+def _flow_noise(p: Params) -> np.ndarray:
+    """The noise of turbulent flow, stereo, unit RMS per part: pink (full band) plus a brown
+    rumble of the water's weight."""
+    rng, n, sr = p.rng, p.n, p.sr
+    pk = dsp.pink(rng, 2 * n).reshape(n, 2)
+    br = np.stack([dsp.brown(rng, n, sr, 100.0) for _ in range(2)], axis=1)
+    return pk * F32(1.0 / (np.std(pk) + 1e-9)), br * F32(1.0 / (np.std(br) + 1e-9))
+
+
 def stream(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
-    rate = (50 + 90 * p.intensity) * dsp.smooth_random(rng, n, 0.5, sr, 0.7, 1.3)
-    bubbles = bubble_bed(p, rate, 350, 2200, (0.006, 0.025))
-    wash = dsp.bandpass(dsp.white(rng, 2 * n).reshape(n, 2), 300.0, 3000.0, sr, order=1)
-    wash *= dsp.smooth_random(rng, n, 3.0, sr, 0.5, 1.0)[:, None]
-    return bubbles * F32(0.25) + wash * F32(0.12)
+    # A brook: the water tumbling over stones traps bubbles by the hundred (the babble), over
+    # the broadband hiss of the flow; the babble comes and goes as eddies shift.
+    rate = (600 + 500 * p.intensity) * dsp.smooth_random(rng, n, 0.5, sr, 0.8, 1.2)
+    bub = _bubble_mass(p, rate, 400, 2500, (0.004, 0.015))
+    pk, br = _flow_noise(p)
+    flow = pk + br
+    flow *= dsp.smooth_random(rng, n, 0.4, sr, 0.8, 1.0)[:, None]
+    return flow + np.stack([bub, np.roll(bub, int(0.009 * sr))], axis=1) * F32(0.8)
+
+
+def waterfall(p: Params) -> np.ndarray:
+    # A waterfall: a sheet of water breaking up as it falls and plunging into its pool, a
+    # dense roar of broadband noise and thousands of bubbles a second, over the low thunder of
+    # the plunge. Close to it the spray hisses bright; from afar the highs are gone and the
+    # roar and rumble remain (distance tilts the balance; the mixer's air absorption adds).
+    # The roar and bubbles are rendered at ~16 kHz, the spray at the full rate.
+    body = dsp.at_low_rate(_falls_body, p)
+    rng, n, sr = p.rng, p.n, p.sr
+    spray = dsp.highpass(dsp.white(rng, n), 3000.0, sr) * F32(0.3 * (1.0 - p.distance))
+    return body + np.stack([spray, np.roll(spray, int(0.29 * sr))], axis=1)
+
+
+def _falls_body(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    rate = (900 + 700 * p.intensity) * dsp.smooth_random(rng, n, 0.3, sr, 0.85, 1.15)
+    pos = dsp.poisson_times(rng, rate, n, sr)
+    bub = bubble_events(rng, n, sr, pos, 400, 2500, (0.004, 0.01), (1.0, 8.0), rng.pareto(2.0, pos.size).clip(0, 5) + 0.1)
+    bub *= F32(0.7 / (np.std(bub) + 1e-9))
+    pk, br = _flow_noise(p)
+    plunge = dsp.lowpass(dsp.white(rng, n), 150.0, sr)
+    plunge *= F32(0.5 / (np.std(plunge) + 1e-9))
+    flow = pk + br + plunge[:, None]
+    flow *= dsp.smooth_random(rng, n, 0.3, sr, 0.9, 1.0)[:, None]  # the flow surges a little
+    return flow + np.stack([bub, np.roll(bub, int(0.013 * sr))], axis=1)
 
 
 def underwater_bubbles(p: Params) -> np.ndarray:
@@ -76,10 +139,12 @@ def underwater_bubbles(p: Params) -> np.ndarray:
 def cave_drips(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     out = np.zeros((n, 2), dtype=F32)
-    # A few drip sources, each with its own pitch and slowly varying period.
+    # A few drip sources, each with its own pitch and slowly varying period. A drop falling from
+    # a cave roof into a pool traps a bubble a few mm across: a plop at 450-1500 Hz whose pitch
+    # rises as it nears the surface (small drops on wet rock ping higher, but the pools carry).
     for s in range(int(rng.integers(2, 5))):
         period = rng.uniform(0.6, 2.5) / (0.6 + 0.8 * p.intensity)
-        f0 = rng.uniform(700, 2200)
+        f0 = np.exp(rng.uniform(np.log(450.0), np.log(1500.0)))
         pan = rng.uniform(-0.8, 0.8)
         level = rng.uniform(0.3, 1.0)
         t = rng.uniform(0, period)
@@ -113,44 +178,105 @@ def splash(p: Params) -> np.ndarray:
     return out
 
 
-def waves(p: Params) -> np.ndarray:
-    rng, n, sr = p.rng, p.n, p.sr
-    # Each wave: rising rumble as it approaches, a crash, then a long bright fizz as it retreats.
-    env_low = np.zeros(n, dtype=F32)
-    env_high = np.zeros(n, dtype=F32)
-    t = dsp.times(n, sr)
-    period = rng.uniform(6.0, 9.0)
-    tc = rng.uniform(-period, 0.0)
-    while tc < p.duration + period:
-        g = rng.uniform(0.6, 1.0)
-        rise = rng.uniform(1.5, 2.5)
-        d = t - F32(tc)
-        env_low += np.where(d < 0, np.exp(-(d / F32(rise)) ** 2), np.exp(-d / F32(1.2))).astype(F32) * F32(g)
-        env_high += np.where(d < 0, np.exp(-(d / F32(0.4)) ** 2), np.exp(-d / F32(rng.uniform(1.8, 3.0)))).astype(F32) * F32(g)
+def _crackle(rng, n: int, sr: int, rate_hz: float) -> np.ndarray:
+    """A grainy amplitude envelope (mean ~1): squared low-passed noise, so the level comes in
+    random spits ``rate_hz`` wide, the sound of many small splashes and bursting bubbles."""
+    g = dsp.lowpass(dsp.white(rng, n), rate_hz, sr, order=1)
+    g = g * g
+    return (g * F32(1.0 / (np.mean(g) + 1e-9))).astype(F32)
+
+
+def _breakers(p: Params) -> list:
+    """When the breakers of a surf clip crash: (time, gain, rise, fall, wash fall) per wave, one
+    every 6-12 s, the first one's wash still receding as the clip starts."""
+    rng, dur = p.rng, p.duration
+    period = rng.uniform(6.0, 12.0) / (0.85 + 0.3 * p.intensity)
+    tc = rng.uniform(0.1, 0.45) * period - period
+    out = []
+    while tc < dur + 3.0:
+        out.append((tc, rng.uniform(0.6, 1.0), rng.uniform(0.8, 1.5), rng.uniform(1.5, 2.5), rng.uniform(2.5, 4.0)))
         tc += period * rng.uniform(0.8, 1.2)
+    return out
+
+
+def _surf_envelopes(breakers, n: int, sr: int) -> tuple[np.ndarray, np.ndarray]:
+    """(swell, wash) envelopes at rate ``sr``: each swell builds over ~1 s to the crash and falls
+    away; the wash follows 0.3 s later and recedes for several seconds."""
+    t = dsp.times(n, sr)
+    swell = np.zeros(n, dtype=F32)
+    wash = np.zeros(n, dtype=F32)
+    for tc, g, rise, fall, wash_fall in breakers:
+        d = t - F32(tc)
+        swell += np.where(d < 0, np.exp(-(d / F32(rise)) ** 2), np.exp(-d / F32(fall))).astype(F32) * F32(g)
+        dw = d - F32(0.3)
+        wash += np.where(dw < 0, np.exp(-(dw / F32(0.6)) ** 2), np.exp(-dw / F32(wash_fall))).astype(F32) * F32(g)
+    return swell, wash
+
+
+def waves(p: Params) -> np.ndarray:
+    # Surf, one breaker every 6-12 s, over the steady roar of the breakers all along the beach
+    # (the sea never falls silent). Surf is bass-heavy: the roar falls ~6 dB/oct (brown) and
+    # swells as the wave steepens; the lip plunges in a broadband crash (300-2000 Hz) that
+    # swells over a second and falls away; then the broken water runs up the beach as a wash of
+    # bursting foam, a bright, faintly grainy fizz that recedes for several seconds. Roar and
+    # crash (under 2 kHz) are rendered at ~16 kHz, the foam at the full rate.
+    breakers = _breakers(p)
+    body = dsp.at_low_rate(lambda q: _surf_body(q, breakers), p)
+    rng, n, sr = p.rng, p.n, p.sr
+    _, wash = _surf_envelopes(breakers, n, sr)
+    foam = dsp.highpass(dsp.white(rng, 2 * n).reshape(n, 2), 2000.0, sr)
+    grain = F32(0.3) + F32(0.7) * _crackle(rng, n, sr, 300.0)
+    foam *= np.stack([grain, np.roll(grain, int(0.37 * sr))], axis=1)
+    foam *= F32(0.15 / (np.std(foam) + 1e-9))
+    return body + foam * (wash * wash)[:, None]
+
+
+def _surf_body(p: Params, breakers) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    swell, _ = _surf_envelopes(breakers, n, sr)
     chans = []
     for _ in range(2):
-        low = dsp.lowpass(dsp.pink(rng, n), 500.0, sr)
-        high = dsp.bandpass(dsp.white(rng, n), 1500.0, 9000.0, sr)
-        chans.append(low * (F32(0.15) + env_low) + high * env_high * F32(0.35))
+        # The roar lives under 500 Hz (12 dB/oct above), loud even between breakers, over a
+        # brown floor of the whole beach reaching up into the hiss; the crash adds the "shh"
+        # of the mid band.
+        roar = dsp.lowpass(dsp.white(rng, n), 500.0, sr)
+        roar *= F32(1.0 / (np.std(roar) + 1e-9))
+        floor = dsp.brown(rng, n, sr, 100.0)
+        floor *= F32(0.5 / (np.std(floor) + 1e-9))
+        crash = dsp.bandpass(dsp.white(rng, n), 300.0, 2000.0, sr)
+        crash *= F32(0.7 / (np.std(crash) + 1e-9))
+        chans.append(roar * (F32(0.75) + F32(0.5) * swell) + floor * F32(0.6) + crash * swell * swell)
     return np.stack(chans, axis=1)
 
 
 def water_lapping(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
-    out = np.zeros((n, 2), dtype=F32)
-    # Small waves slap the hull every second or so: a soft low slap plus a few gurgles.
-    t = rng.uniform(0.05, 0.6)
-    m = int(0.5 * sr)
-    while t < p.duration - 0.1:
-        slap = dsp.lowpass(dsp.white(rng, m), rng.uniform(500, 1200), sr) * dsp.attack_decay(m, rng.uniform(0.01, 0.04), 0.3, sr)
-        for _ in range(int(rng.integers(1, 4))):
-            dsp.add_at(slap, int(rng.uniform(0.02, 0.2) * sr), bubble(sr, rng.uniform(250, 700), rng.uniform(0.04, 0.1), 4.0) * F32(0.2))
-        dsp.add_at(out, int(t * sr), dsp.pan(slap * F32(rng.uniform(0.5, 1.0)), rng.uniform(-0.5, 0.5)))
-        t += rng.uniform(0.6, 1.6) / (0.7 + 0.6 * p.intensity)
-    wash = np.stack([dsp.lowpass(dsp.pink(rng, n), 800.0, sr) for _ in range(2)], axis=1) * F32(0.03)
-    return out + wash
+    dur = p.duration
+    t = dsp.times(n, sr)
+    # Small waves against a hull or a dock, one every second or two: each lap a soft swell of
+    # sloshing water (broadband, not a hit: it builds over ~0.1 s), a gurgle of the bubbles it
+    # traps as it falls back, and a hollow knock of the hull or the cavity under the boards.
+    lap = np.zeros(n, dtype=F32)
+    knocks = []
+    tl = rng.uniform(0.05, 0.6)
+    while tl < dur:
+        g = rng.uniform(0.5, 1.0)
+        d = t - F32(tl)
+        lap += np.where(d < 0, np.exp(-(d / F32(rng.uniform(0.06, 0.15))) ** 2),
+                        np.exp(-d / F32(rng.uniform(0.25, 0.5)))).astype(F32) * F32(g)
+        knocks.append((tl, g))
+        tl += rng.uniform(0.9, 2.0) / (0.7 + 0.6 * p.intensity)
+    slosh = dsp.bandpass(dsp.pink(rng, n), 150.0, 3000.0, sr)
+    slosh *= F32(1.0 / (np.std(slosh) + 1e-9))
+    gurgle = _bubble_mass(p, F32(30.0) + F32(900.0) * np.roll(lap, int(0.08 * sr)), 250, 1500, (0.008, 0.03))
+    knock = np.zeros(n, dtype=F32)
+    f_hull = rng.uniform(140, 260)
+    for tk, g in knocks:
+        dsp.add_at(knock, int(tk * sr), bubble(sr, f_hull * rng.uniform(0.9, 1.1), 0.12, -1.0, 0.3) * F32(g))
+    mono = slosh * lap + gurgle * F32(0.6) + knock * F32(0.6)
+    wash = dsp.lowpass(dsp.pink(rng, 2 * n).reshape(n, 2), 800.0, sr) * F32(0.15)
+    return dsp.pan(mono, rng.uniform(-0.3, 0.3)) + wash
 
 
-GENERATORS = {"stream": stream, "splash": splash, "cave_drips": cave_drips, "waves": waves,
+GENERATORS = {"stream": stream, "waterfall": waterfall, "splash": splash, "cave_drips": cave_drips, "waves": waves,
               "underwater_bubbles": underwater_bubbles, "water_lapping": water_lapping}

@@ -1,5 +1,6 @@
 """Weather: rain (drop impulses ringing small resonances over a hiss bed), thunder (a crack and
-rolling low-passed brown noise), wind (noise bands whose balance and whistle pitch follow gusts)."""
+rolling low-passed brown noise, heard with the storm's air: its rain hissing far off between the
+rolls), wind (noise bands whose balance and whistle pitch follow gusts)."""
 from __future__ import annotations
 
 import numpy as np
@@ -65,6 +66,16 @@ def _rolls(p: Params, count: int, spread: float, attack: float, t60: float, t0: 
     return env
 
 
+def _storm_air(p: Params, ref: np.ndarray, rel: float) -> np.ndarray:
+    """The air of the storm under the thunder, stereo: the hiss of its rain far off (1.5-5 kHz,
+    the unresolved mass of drops), breathing slowly, ``rel`` times the RMS of ``ref`` (the roll). Between the rolls the sky
+    is never silent; without it a lone low rumble is just an explosion."""
+    rng, n, sr = p.rng, p.n, p.sr
+    air = dsp.bandpass(dsp.white(rng, 2 * n).reshape(n, 2), 1500.0, 5000.0, sr)
+    air *= F32(rel * float(np.sqrt(np.mean(ref * ref))) / (np.std(air) + 1e-9))
+    return air * dsp.smooth_random(rng, n, 0.2, sr, 0.7, 1.0)[:, None]
+
+
 def thunder_near(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     t0 = rng.uniform(0.03, 0.12)
@@ -101,7 +112,8 @@ def thunder_near(p: Params) -> np.ndarray:
     # Slightly different roll per side: a wide, enveloping sky.
     left = out + roar * env
     right = out + roar * np.roll(env, int(0.013 * sr))
-    return (np.stack([left, right], axis=1) + rain).astype(F32)
+    x = np.stack([left, right], axis=1)
+    return (x + rain + _storm_air(p, x, 0.04)).astype(F32)
 
 
 def thunder_distant(p: Params) -> np.ndarray:
@@ -109,12 +121,13 @@ def thunder_distant(p: Params) -> np.ndarray:
     dur = p.duration
     env = _rolls(p, int(rng.integers(8, 14)), 0.8, rng.uniform(0.1, 0.3), max(2.0, dur * 1.5), rng.uniform(0.05, 0.3))
     env = dsp.one_pole_lp(env, 6.0, sr)  # no sharp edges far away: the highs are gone
-    env *= dsp.smooth_random(rng, n, 4.0, sr, 0.3, 1.0)  # the rolling grumble
+    env *= dsp.smooth_random(rng, n, 4.0, sr, 0.1, 1.0) ** F32(1.5)  # the rolling grumble: rolls in bunches
     # Far away the highs are gone, but the rumble still reaches a few hundred Hz.
     l = dsp.lowpass(dsp.brown(rng, n, sr, 12.0), 250.0, sr, order=2)
     r = dsp.lowpass(dsp.brown(rng, n, sr, 12.0), 250.0, sr, order=2)
     growl = dsp.bandpass(dsp.white(rng, n), 90.0, 600.0, sr) * F32(0.15)
-    return np.stack([(l + growl) * env, (r + growl) * env], axis=1).astype(F32)
+    roll = np.stack([(l + growl) * env, (r + growl) * env], axis=1).astype(F32)
+    return (roll + _storm_air(p, roll, 0.016)).astype(F32)
 
 
 def _gusts(p: Params, rate: float, depth: float) -> np.ndarray:

@@ -78,9 +78,13 @@ LEXICON: dict[str, list[str]] = {
     # water
     "stream": [
         "stream", "brook", "creek", "river", "trickl", "babbl", "babbling brook", "rivulet",
-        "burbl", "gurgl", "waterfall", "cascade", "rapids", "running water", "flowing water",
+        "burbl", "gurgl", "running water", "flowing water",
         "water flow", "water run", "fountain", "spring", "canal",
         "~water", "sewer water", "water rush", "rushing water", "torrent of water", "drain",
+    ],
+    "waterfall": [
+        "waterfall", "cascade", "cascading", "falls roar", "roaring falls", "rapids", "white water",
+        "whitewater", "weir", "plunge pool", "thundering falls", "torrent",
     ],
     "splash": [
         "splash", "splosh", "plop", "plunk", "dive into water", "jump into water", "fall into water",
@@ -273,7 +277,7 @@ LEXICON: dict[str, list[str]] = {
         "idle", "idling", "engine idle", "start the engine", "ignition", "accelerat",
         "pull away", "pulling away", "drive", "driving", "drive off", "drive by", "drive past",
         "pass by", "passing car", "car pass", "speed", "speeding", "zoom", "vroom", "getaway",
-        "taxi", "cab", "limo", "sedan", "race car", "racecar", "go-kart", "?chainsaw", "?lawnmower", "?generator", "outboard", "motorboat", "speedboat", "jet ski",
+        "taxi", "cab", "limo", "sedan", "race car", "racecar", "go-kart", "?lawnmower", "?generator", "outboard", "motorboat", "speedboat", "jet ski",
     ],
     "tire_skid": [
         "skid", "skidding", "screech", "screeching", "screeching tire", "tire screech",
@@ -448,6 +452,11 @@ LEXICON: dict[str, list[str]] = {
     ],
     # A servo (robot joint, actuator, lens): household appliances and power tools are stand-ins,
     # and so is a bare "whir" (fans, printers, drives: most whirs are not servos).
+    "chainsaw": [
+        "chainsaw", "chain saw", "chainsaws", "chainsaw buzz", "chainsaw whine", "chainsaw roar",
+        "chainsaw snarl", "chainsaw rev", "saw through log@3", "saw into log@3", "saw log@2.5",
+        "saw tree@2.5", "fell tree@2", "felling", "lumberjack", "logger", "logging", "?~saw",
+    ],
     "servo_whir": [
         "?jackhammer", "?power drill", "?nail gun", "?sewing machine", "?electric toothbrush", "?hair dryer", "?hairdryer", "?garage door@2", "?escalator", "?3d printer",
         "servo", "servos", "?whir", "?whirr", "?whirring", "motor whir", "robot", "robotic",
