@@ -66,31 +66,38 @@ GAITS = {  # (strides per second, beat offsets within a stride as fractions, bea
     "walk": (0.9, (0.0, 0.25, 0.5, 0.75), (1.0, 0.7, 0.9, 0.7)),
     "trot": (1.4, (0.0, 0.5), (1.0, 0.9)),
     "canter": (1.7, (0.0, 0.22, 0.34), (0.8, 1.0, 0.9)),
-    "gallop": (2.1, (0.0, 0.1, 0.3, 0.4), (0.8, 0.9, 1.0, 0.9)),
+    "gallop": (2.5, (0.0, 0.12, 0.3, 0.42), (0.8, 0.9, 1.0, 0.9)),
 }
 
 
 def _hoof(rng, sr: int, surface: str, accent: float, pitch: float = 1.0) -> np.ndarray:
-    """One hoof landing: the horn shell's hollow ring and the contact click, over a low thud."""
-    m = int(0.16 * sr)
-    thud = dsp.lowpass(dsp.white(rng, m) * dsp.attack_decay(m, 0.002, 0.03, sr), 300.0, sr) * F32(0.8)
+    """One hoof landing. On a hard surface the hoof wall, a hollow horn shell (the coconut shells
+    of foley), is knocked into a woody "clop": a short noisy impact (horn on grit, never a clean
+    click, so no two clops are alike) ringing shell modes near 0.8-3.5 kHz for ~40 ms. The hoof
+    rolls heel to toe, so a second, softer knock follows 8-20 ms later (the "clip-clop" flam
+    that separates a hoof from a knuckle on a door). The iron shoe adds a faint metallic clink
+    and skid, the horse's weight only a soft low thump."""
+    m = int(0.2 * sr)
+    thud = dsp.lowpass(dsp.white(rng, m) * dsp.attack_decay(m, 0.004, 0.05, sr), 220.0, sr) * F32(0.5)
     if surface in ("dirt", "grass", "sand", "mud"):
         # Soft ground: no ring, the thud and a scatter of grit.
         grit = dsp.bandpass(dsp.white(rng, m), 600.0, 3000.0, sr) * dsp.attack_decay(m, 0.003, 0.04, sr) * F32(0.4)
-        return (thud * F32(1.5) + grit) * F32(accent)
-    # The hollow hoof on a hard surface: the "clop" is a ring near 0.5-1.5 kHz, the "clip" higher.
-    # Iron shoe on stone: the hoof wall is a hollow horn shell, so the "clop" is a knock with a
-    # hollow pitch (two damped shell modes near 0.4-1.2 kHz, ~30 ms: the coconut-shell sound
-    # foley artists use), on a short bright contact click.
-    f = rng.uniform(500, 750) * pitch
-    shell = dsp.modal_ring(m, sr, (f, f * rng.uniform(1.45, 1.7), f * rng.uniform(2.3, 2.8)), (0.035, 0.025, 0.015),
-                           (1.0, 0.7, 0.35), rng, attack_s=0.0005)
-    click = dsp.bandpass(dsp.white(rng, m), 1500.0, 6000.0, sr) * dsp.exp_decay(m, 0.004, sr) * F32(0.35)
-    x = shell + click + thud * F32(0.4)
+        return (thud * F32(4.0) + grit) * F32(accent)
+    f = rng.uniform(800, 1200) * pitch
+    burst = dsp.white(rng, m) * dsp.attack_decay(m, 0.0008, 0.04, sr)
+    shell = dsp.formants(burst, (f, f * rng.uniform(1.6, 2.0), f * rng.uniform(2.6, 3.2)), (150.0, 250.0, 400.0),
+                         (1.0, 0.7, 0.4), sr)
+    shell *= F32(1.0 / (float(np.abs(shell).max()) + 1e-9))
+    g = rng.uniform(2300, 3000)
+    clink = dsp.modal_ring(m, sr, (g, g * 1.37, g * 1.83), (0.03, 0.02, 0.015), (0.35, 0.25, 0.15), rng) * F32(0.2)
+    skid = dsp.bandpass(dsp.white(rng, m), 1200.0, 6000.0, sr) * dsp.attack_decay(m, 0.002, 0.025, sr) * F32(0.05)
+    x = shell + clink * F32(0.5 if surface == "wood" else 1.0) + skid + thud
+    d = int(rng.uniform(0.008, 0.02) * sr)  # heel, then toe
+    x[d:] += x[:-d] * F32(0.6)
     if surface == "wood":
         # Deck boards of a bridge ring low and hollow under each hoof.
         boards = dsp.modal_ring(m, sr, rng.uniform(140, 420, 4), (0.12, 0.1, 0.08, 0.06), (1.0, 0.8, 0.6, 0.4), rng)
-        x = x * F32(0.7) + boards * F32(1.2)
+        x = x * F32(0.7) + boards * F32(1.0)
     return x * F32(accent)
 
 
@@ -106,7 +113,7 @@ def _horse_gallop(p: Params) -> np.ndarray:
     place = rng.uniform(-0.3, 0.3)
     # Four shoes, each landing a couple of ways; fore and hind hooves differ (the "clip" and the
     # "clop"), so alternate beats draw from different sets.
-    hooves = [_hoof(rng, sr, surface, 1.0, 1.0 if k < 4 else 0.75) for k in range(8)]
+    hooves = [_hoof(rng, sr, surface, 1.0, 1.0 if k < 4 else 0.8) for k in range(8)]
     while t < p.duration - 0.05:
         for i, (o, a) in enumerate(zip(offs, accents)):
             when = t + o / rate + rng.normal(0.0, 0.006)
@@ -116,7 +123,7 @@ def _horse_gallop(p: Params) -> np.ndarray:
                 hoof = hooves[(i % 2) * 4 + int(rng.integers(0, 4))] * F32(a * rng.uniform(0.75, 1.0))
                 dsp.add_at(out, int(when * sr), dsp.pan(hoof, place + (0.15 if i % 2 else -0.15)))
         t += (1.0 / rate) * rng.normal(1.0, 0.03)
-    # The horse's breath, snorted in time with the stride.
+    # The horse's breath, snorted in time with the stride, and the rider's tack jingling.
     breath = dsp.bandpass(dsp.white(rng, n), 300.0, 1500.0, sr) * F32(0.03) * \
         (F32(0.3) + F32(0.7) * np.sin(F32(dsp.TAU * rate * 0.5) * dsp.times(n, sr)) ** 8)
     return out + dsp.pan(breath, place)

@@ -140,15 +140,15 @@ def frogs(p: Params) -> np.ndarray:
 
 
 def _bark(rng, sr, f0, length):
-    """One bark: a rough glottal buzz whose pitch jumps up at once and falls through the bark
-    (the "wuff"), with strong jitter and a subharmonic (a dog's vocal folds break into irregular
-    vibration when barking), through an open-mouth tract (F1 near 1 kHz), swelling over the
-    first 15 % and dying away."""
+    """One bark ("wuff"): a rough glottal buzz whose pitch leaps up at once and falls through the
+    bark, with strong jitter and a subharmonic (a barking dog's folds are blown into irregular,
+    period-doubled vibration), a little turbulence, through an open-mouth tract (F1 near 1 kHz,
+    F2 1.5 kHz), swelling over the first 15 % and dying away. Sharp pulses: harmonics reach
+    4-5 kHz, the harsh edge that keeps a bark a bark under rain."""
     m = int(length * sr)
     k = np.linspace(0, 1, m)
     f = f0 * (0.8 + 0.4 * np.sin(np.pi * np.minimum(k / 0.2, 1.0) * 0.5) - 0.5 * k ** 1.5)
-    jitter = 1.0 + 0.1 * dsp.lowpass(dsp.white(rng, m), 200.0, sr)
-    ph = dsp.phase(f * jitter, m, sr)
+    ph = dsp.phase(f * dsp.jitter(rng, m, sr, 0.04, 200.0), m, sr)
     src = dsp.table_osc(dsp.pulse_table(8.0), ph)
     src *= F32(1.0) + F32(0.4) * dsp.table_osc(SINE, ph * 0.5)
     src += dsp.white(rng, m) * F32(0.1)
@@ -158,17 +158,25 @@ def _bark(rng, sr, f0, length):
 
 
 def dog_bark(p: Params) -> np.ndarray:
+    # Rendered at ~16 kHz: a bark has little above 6 kHz.
+    return dsp.at_low_rate(_dog_bark, p)
+
+
+def _dog_bark(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     out = np.zeros(n, dtype=F32)
-    # A small-to-medium dog: barks near 600-900 Hz (louder barks a little higher), in bursts.
-    f0 = rng.uniform(600, 900) * (0.9 + 0.2 * p.intensity)
+    # A medium-to-large dog (a farm or guard dog): barks near 450-650 Hz, louder ones higher,
+    # in a bout of 3-6 barks 0.25-0.45 s apart (the alarm bark's steady rhythm), sometimes a
+    # quick double bark.
+    f0 = rng.uniform(450, 650) * (0.9 + 0.2 * p.intensity)
     t = rng.uniform(0.02, 0.08)
-    for b in range(int(rng.integers(2, 5))):
-        length = rng.uniform(0.12, 0.25)
-        if t + length > p.duration - 0.05:
+    while True:
+        length = rng.uniform(0.13, 0.2)
+        if t + length > p.duration - 0.03:
             break
-        dsp.add_at(out, int(t * sr), _bark(rng, sr, f0 * rng.uniform(0.93, 1.07), length) * F32(rng.uniform(0.7, 1.0)))
-        t += length + rng.uniform(0.15, 0.4)
+        bark = _bark(rng, sr, f0 * rng.uniform(0.92, 1.08), length)
+        dsp.add_at(out, int(t * sr), bark * F32(rng.uniform(0.75, 1.0)))
+        t += length + (rng.uniform(0.05, 0.09) if rng.random() < 0.2 else rng.uniform(0.12, 0.28))
     return out
 
 
