@@ -2,12 +2,14 @@
 source through moving formants (``dsp.formant_voice``), each species by its pitch contour,
 tract shape and roughness:
 
-``horse_gallop``  four-beat gallop (or ``trot``/``walk`` variants): every hoof a hard horn shell
-                  ringing a hollow 0.5-2 kHz resonance over a low thud; ``wood`` rings deck
+``horse_gallop``  four-beat full gallop, ~2.5 strides/s (or ``canter``/``trot``/``walk``): every
+                  hoof a noisy knock on a hollow horn shell (0.8-3.5 kHz, ~40 ms) with a heel-toe
+                  flam 8-20 ms later, a faint shoe clink, a soft thump; ``wood`` rings deck
                   boards (a bridge), ``dirt``/``grass`` muffles the clop, default is cobbles.
 ``horse_neigh``   a whinny: a high start falling in steps, shaken by a fast 12-18 Hz quaver, nasal
                   formants, ending in a snort (noise through the nostrils).
-``cat_meow``      "mi-a-ow": pitch arching 500-800 Hz while the tract opens (i -> a) and rounds (u).
+``cat_meow``      "mi-a-ow": pitch arching 500-800 Hz while the tract opens (i -> a) and rounds (u),
+                  formants ~1.5x a person's (a short tract): F1 0.75-1.65 kHz, F2 3.5 -> 1.35 kHz.
 ``cat_purr``      laryngeal muscle twitches at 25-30 Hz: pulsed low noise on both breath phases.
 ``cow_moo``       100-160 Hz, "mmm" (closed, nasal) opening to "oo-aa", long, with a slow fall.
 ``sheep_bleat``   "baa" at 250-450 Hz with a fast bleating tremolo (the voice breaking 8-12 Hz).
@@ -170,9 +172,11 @@ def _cat_meow(p: Params) -> np.ndarray:
         f0 = _arch(m, rng.uniform(450, 550), rng.uniform(650, 850), rng.uniform(400, 500), 0.35)
         f0 = f0 * (1.0 + 0.015 * np.sin(dsp.TAU * 6.0 * np.arange(m) / sr)) * dsp.jitter(rng, m, sr, 0.02, 120.0)
         # "m-i-a-o-w": the mouth opens from a spread i (F1 low, F2 high) to a wide a, then rounds.
-        F1 = _lin(m, 500, 900, 1100, 900, 600)
-        F2 = _lin(m, 2300, 1900, 1600, 1200, 900)
-        F3 = _lin(m, 3300, 3100, 3000, 2800, 2600)
+        # A cat's vocal tract is far shorter than a person's, so every formant sits ~1.5x higher
+        # than the same vowel in a human voice (human formants here give a groan or a wail).
+        F1 = _lin(m, 750, 1350, 1650, 1350, 900)
+        F2 = _lin(m, 3450, 2850, 2400, 1800, 1350)
+        F3 = np.minimum(_lin(m, 4950, 4650, 4500, 4200, 3900), 0.45 * sr)
         v = dsp.formant_voice(f0, sr, (F1, F2, F3), (150, 200, 300), (1.0, 0.8, 0.35), tilt=0.9)
         v = _rough(rng, v, sr, 0.15)
         v += dsp.bandpass(dsp.white(rng, m), 2000.0, 6000.0, sr) * F32(0.1 * float(np.std(v)) / 0.1)
