@@ -148,7 +148,7 @@ def _horse_neigh(p: Params) -> np.ndarray:
     F1, F2, F3 = _lin(m, 900, 800, 600), _lin(m, 1900, 1700, 1400), 3000.0
     voice = dsp.formant_voice(f0, sr, (F1, F2, F3), (250, 300, 500), (1.0, 0.7, 0.3), tilt=0.6)
     voice = _rough(rng, voice, sr, 0.25, 0.3, f0)
-    breath = dsp.bandpass(dsp.white(rng, m), 1000.0, 5000.0, sr) * F32(0.3 * float(np.std(voice)) / 0.1)
+    breath = dsp.bandpass(dsp.white(rng, m), 1000.0, 5000.0, sr) * F32(0.5 * float(np.std(voice)))  # breath under the voice
     env = _env(m, sr, 0.05, 0.3) * (F32(1.0) - F32(0.4) * k.astype(F32))
     dsp.add_at(out, a, (voice + breath) * env)
     # The snort: a burst of air through the nostrils, flapping (a low flutter).
@@ -269,7 +269,7 @@ def _rooster_crow(p: Params) -> np.ndarray:
         f0 = f0 * dsp.jitter(rng, m, sr, 0.04, 200.0)
         v = dsp.formant_voice(f0, sr, (1400.0, 2600.0, 3800.0), (500, 600, 800), (1.0, 0.8, 0.4), tilt=0.5)
         v = _rough(rng, v, sr, 0.3, 0.5, f0)
-        rasp = dsp.bandpass(dsp.white(rng, m), 1000.0, 5000.0, sr) * F32(0.3 * float(np.std(v)) / 0.1)
+        rasp = dsp.bandpass(dsp.white(rng, m), 1000.0, 5000.0, sr) * F32(0.3 * float(np.std(v)))  # a rasp under the voice, not over it
         dsp.add_at(out, int(t * sr), (v + rasp) * _env(m, sr, 0.015, 0.06 if i < 3 else 0.3))
         t += length * scale + gap * scale
     return out
@@ -315,7 +315,7 @@ def _crow_caw(p: Params) -> np.ndarray:
         F1 = _lin(m, 900, 1300, 1100)
         v = dsp.formant_voice(f0, sr, (F1, 1800.0, 2900.0), (300, 400, 600), (1.0, 0.9, 0.4), tilt=0.4)
         v = _rough(rng, v, sr, 0.3, 0.7, f0)
-        hoarse = dsp.bandpass(dsp.white(rng, m), 900.0, 3500.0, sr) * F32(0.12 * float(np.std(v)) / 0.1)
+        hoarse = dsp.bandpass(dsp.white(rng, m), 900.0, 3500.0, sr) * F32(0.3 * float(np.std(v)))  # hoarse, not drowned
         dsp.add_at(out, int(t * sr), (v + hoarse) * _env(m, sr, 0.02, 0.1))
         t += length + rng.uniform(0.12, 0.3)
     return out

@@ -127,12 +127,13 @@ def laughter(p: Params) -> np.ndarray:
     return dsp.at_low_rate(_laughter, p)
 
 
-# Laughing f0, well above each speaker's speaking pitch.
-VOICES = {"child": (280, 420), "woman": (220, 350), "man": (120, 200)}
+# Laughing f0, well above each speaker's speaking pitch
+# (laughing f0 range, formant scale: shorter vocal tracts put every formant higher)
+VOICES = {"child": ((280, 420), 1.25), "woman": ((220, 350), 1.12), "man": ((120, 200), 1.0)}
 LAUGH_VOWELS = (VOWELS[0], VOWELS[5], VOWELS[1], VOWELS[2])  # ha, hae, heh, hee
 
 
-def _laugh_voice(rng, n: int, sr: int, duration: float, f_base: float) -> np.ndarray:
+def _laugh_voice(rng, n: int, sr: int, duration: float, f_base: float, tract: float = 1.0) -> np.ndarray:
     """One person laughing: bouts of 3-8 "ha" calls at 4.5-6.5 a second, staccato (each call
     under 60 % of its period, then the glottis shuts). A call is an aspirated "h" (breath noise
     through the vowel's formants, swelling in) and a short voiced burst that peaks at once and
@@ -142,7 +143,7 @@ def _laugh_voice(rng, n: int, sr: int, duration: float, f_base: float) -> np.nda
     f0 = np.full(n, f_base, dtype=np.float64)
     venv = np.zeros(n, dtype=F32)
     henv = np.zeros(n, dtype=F32)
-    vowel = LAUGH_VOWELS[int(rng.integers(0, len(LAUGH_VOWELS)))]
+    vowel = tuple(f * tract for f in LAUGH_VOWELS[int(rng.integers(0, len(LAUGH_VOWELS)))])
     t = rng.uniform(0.02, 0.25)
     while t < duration - 0.3:
         run = int(rng.integers(3, 9))
@@ -188,7 +189,8 @@ def _laughter(p: Params) -> np.ndarray:
     # One or two people (children, women, men), each with their own pitch, place and timing.
     for person in range(int(rng.integers(1, 3))):
         who = str(rng.choice(list(VOICES)))
-        v = _laugh_voice(rng, n, sr, p.duration, rng.uniform(*VOICES[who]))
+        f_range, tract = VOICES[who]
+        v = _laugh_voice(rng, n, sr, p.duration, rng.uniform(*f_range), tract)
         out += dsp.pan(v * F32(rng.uniform(0.6, 1.0)), rng.uniform(-0.6, 0.6))
     return out
 
