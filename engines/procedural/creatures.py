@@ -241,15 +241,17 @@ def _wing_flap(p: Params) -> np.ndarray:
     # (bats' membranes flap as fast but never clap), loudest on take-off, then fading and
     # drifting as they fly off; a flock or a colony overlaps, each at its own rate and place.
     m = int(0.09 * sr)
-    strokes, claps = [], []
-    for i in range(10):  # a bank of strokes (wing sizes, feather states), drawn from per beat
-        size = rng.uniform(0.7, 1.3)
+    # A bank of strokes (wing sizes, feather states), drawn from per beat; three wing sizes, so
+    # the filter designs stay cached.
+    strokes = []
+    for i in range(10):
+        size = (0.75, 1.0, 1.25)[i % 3]
         env = dsp.attack_decay(m, rng.uniform(0.005, 0.014), rng.uniform(0.03, 0.05), sr)
         noise = dsp.white(rng, m)
         whump = dsp.lowpass(dsp.bandpass(noise, 200.0 * size, 3000.0 * size, sr, order=1), 1500.0 * size, sr)
         strokes.append((whump + dsp.bandpass(noise, 2500.0, 7000.0, sr) * F32(0.4)) * env)
-        if i < 4:
-            claps.append(dsp.bandpass(dsp.white(rng, m), 800.0, 5000.0, sr) * dsp.exp_decay(m, 0.015, sr) * F32(3.0))
+    clap_noise = dsp.bandpass(dsp.white(rng, 4 * m).reshape(4, m).T, 800.0, 5000.0, sr).T
+    claps = [c * dsp.exp_decay(m, 0.015, sr) * F32(3.0) for c in clap_noise]
     fliers = int(rng.integers(3, 7)) if bats else int(rng.integers(2, 9))
     for b in range(fliers):
         rate = rng.uniform(5.0, 9.0)
