@@ -3,7 +3,7 @@ crickets as a high carrier gated in pulse trains (stridulation), frogs as pulsed
 formants, dogs as bouts of short rough harmonic barks through an open-mouth tract, raptors as
 hoarse descending screeches, whales as slow low glides, wings as noisy downstroke "whumps".
 
-``dog_bark``   a bout of 3-6 barks 0.12-0.28 s apart (now and then a quick double), each
+``dog_bark``   a bout of barks with 0.18-0.4 s gaps (now and then a quick double), each
                0.13-0.2 s: pulse-train buzz at 450-650 Hz leaping up then falling, jitter and a
                subharmonic, F1 ~1 kHz, F2 ~1.6 kHz, F3 2.8 kHz (rendered at ~16 kHz).
 ``wing_flap``  2-8 birds (``bats``: 3-6, no claps) beating 5-9 times a second: each stroke a
@@ -174,8 +174,8 @@ def _dog_bark(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     out = np.zeros(n, dtype=F32)
     # A medium-to-large dog (a farm or guard dog): barks near 450-650 Hz, louder ones higher,
-    # in a bout of 3-6 barks 0.25-0.45 s apart (the alarm bark's steady rhythm), sometimes a
-    # quick double bark.
+    # in a bout of barks 0.3-0.6 s apart (the alarm bark's steady rhythm, slower than speech's
+    # syllables), sometimes a quick double bark.
     f0 = rng.uniform(450, 650) * (0.9 + 0.2 * p.intensity)
     t = rng.uniform(0.02, 0.08)
     while True:
@@ -184,7 +184,7 @@ def _dog_bark(p: Params) -> np.ndarray:
             break
         bark = _bark(rng, sr, f0 * rng.uniform(0.92, 1.08), length)
         dsp.add_at(out, int(t * sr), bark * F32(rng.uniform(0.75, 1.0)))
-        t += length + (rng.uniform(0.05, 0.09) if rng.random() < 0.2 else rng.uniform(0.12, 0.28))
+        t += length + (rng.uniform(0.05, 0.09) if rng.random() < 0.2 else rng.uniform(0.18, 0.4))
     return out
 
 
