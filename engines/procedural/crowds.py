@@ -180,7 +180,7 @@ def _laugh_voice(rng, n: int, sr: int, duration: float, f_base: float, tract: fl
     breath = dsp.formants(noise, vowel, (300.0, 400.0, 500.0), (1.0, 0.7, 0.5), sr)
     breath += dsp.bandpass(noise, 1500.0, 5000.0, sr) * F32(0.05)
     breath *= scale / F32(float(np.std(breath)) + 1e-9)
-    return v + breath * (henv * F32(0.4) + voiced.astype(F32) * F32(0.1))  # breathy all through
+    return v + breath * (henv * F32(0.4) + voiced.astype(F32) * F32(0.4))  # breathy all through
 
 
 def _laughter(p: Params) -> np.ndarray:
