@@ -86,6 +86,7 @@ SOUND_CLASSES: tuple[SoundClass, ...] = (
     _c("dog_bark", "creatures", F, 1.5, False, "a dog barking"),
     _c("eagle_cry", "creatures", F, 2.0, False, "an eagle or hawk crying"),
     _c("whale_song", "creatures", A, 8.0, True, "whale song, far away"),
+    _c("wing_flap", "creatures", F, 2.0, False, "wings flapping: birds or bats taking off"),
     _c("crowd_murmur", "crowds", A, 10.0, True, "crowd chatter and murmur"),
     _c("cheering", "crowds", F, 4.0, False, "a crowd cheering and applauding"),
     # machinery and sci-fi

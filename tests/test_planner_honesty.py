@@ -100,6 +100,8 @@ RENDERABLE = [
     ("birds sing", "birdsong"),
     ("an eagle screeches", "eagle_cry"),
     ("a whale sings", "whale_song"),
+    ("bats flap their wings in the dark", "wing_flap"),
+    ("a pigeon takes off", "wing_flap"),
     ("a baby cries", "baby_cry"),
     ("people laugh", "laughter"),
     ("the crowd cheers", "cheering"),

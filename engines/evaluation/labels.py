@@ -84,6 +84,7 @@ HIT_LABELS: dict[str, tuple[str, ...]] = {
     "crickets": ("Cricket", "Insect"),
     "frogs": ("Frog", "Croak"),
     "dog_bark": ("Dog", "Bark", "Bow-wow", "Yip", "Canidae, dogs, wolves"),
+    "wing_flap": ("Bird flight, flapping wings", "Flap"),
     "eagle_cry": BIRD + ("Squawk",),
     "whale_song": ("Whale vocalization",),
     "crowd_murmur": ("Chatter", "Crowd", "Hubbub, speech noise, speech babble", "Conversation"),

@@ -2,12 +2,14 @@
 source through moving formants (``dsp.formant_voice``), each species by its pitch contour,
 tract shape and roughness:
 
-``horse_gallop``  four-beat gallop (or ``trot``/``walk`` variants): every hoof a hard horn shell
-                  ringing a hollow 0.5-2 kHz resonance over a low thud; ``wood`` rings deck
+``horse_gallop``  four-beat full gallop, ~2.5 strides/s (or ``canter``/``trot``/``walk``): every
+                  hoof a noisy knock on a hollow horn shell (0.8-3.5 kHz, ~40 ms) with a heel-toe
+                  flam 8-20 ms later, a faint shoe clink, a soft thump; ``wood`` rings deck
                   boards (a bridge), ``dirt``/``grass`` muffles the clop, default is cobbles.
 ``horse_neigh``   a whinny: a high start falling in steps, shaken by a fast 12-18 Hz quaver, nasal
                   formants, ending in a snort (noise through the nostrils).
-``cat_meow``      "mi-a-ow": pitch arching 500-800 Hz while the tract opens (i -> a) and rounds (u).
+``cat_meow``      "mi-a-ow": pitch arching 500-800 Hz while the tract opens (i -> a) and rounds (u),
+                  formants ~1.5x a person's (a short tract): F1 0.75-1.65 kHz, F2 3.5 -> 1.35 kHz.
 ``cat_purr``      laryngeal muscle twitches at 25-30 Hz: pulsed low noise on both breath phases.
 ``cow_moo``       100-160 Hz, "mmm" (closed, nasal) opening to "oo-aa", long, with a slow fall.
 ``sheep_bleat``   "baa" at 250-450 Hz with a fast bleating tremolo (the voice breaking 8-12 Hz).
@@ -66,31 +68,38 @@ GAITS = {  # (strides per second, beat offsets within a stride as fractions, bea
     "walk": (0.9, (0.0, 0.25, 0.5, 0.75), (1.0, 0.7, 0.9, 0.7)),
     "trot": (1.4, (0.0, 0.5), (1.0, 0.9)),
     "canter": (1.7, (0.0, 0.22, 0.34), (0.8, 1.0, 0.9)),
-    "gallop": (2.1, (0.0, 0.1, 0.3, 0.4), (0.8, 0.9, 1.0, 0.9)),
+    "gallop": (2.5, (0.0, 0.12, 0.3, 0.42), (0.8, 0.9, 1.0, 0.9)),
 }
 
 
 def _hoof(rng, sr: int, surface: str, accent: float, pitch: float = 1.0) -> np.ndarray:
-    """One hoof landing: the horn shell's hollow ring and the contact click, over a low thud."""
-    m = int(0.16 * sr)
-    thud = dsp.lowpass(dsp.white(rng, m) * dsp.attack_decay(m, 0.002, 0.03, sr), 300.0, sr) * F32(0.8)
+    """One hoof landing. On a hard surface the hoof wall, a hollow horn shell (the coconut shells
+    of foley), is knocked into a woody "clop": a short noisy impact (horn on grit, never a clean
+    click, so no two clops are alike) ringing shell modes near 0.8-3.5 kHz for ~40 ms. The hoof
+    rolls heel to toe, so a second, softer knock follows 8-20 ms later (the "clip-clop" flam
+    that separates a hoof from a knuckle on a door). The iron shoe adds a faint metallic clink
+    and skid, the horse's weight only a soft low thump."""
+    m = int(0.2 * sr)
+    thud = dsp.lowpass(dsp.white(rng, m) * dsp.attack_decay(m, 0.004, 0.05, sr), 220.0, sr) * F32(0.5)
     if surface in ("dirt", "grass", "sand", "mud"):
         # Soft ground: no ring, the thud and a scatter of grit.
         grit = dsp.bandpass(dsp.white(rng, m), 600.0, 3000.0, sr) * dsp.attack_decay(m, 0.003, 0.04, sr) * F32(0.4)
-        return (thud * F32(1.5) + grit) * F32(accent)
-    # The hollow hoof on a hard surface: the "clop" is a ring near 0.5-1.5 kHz, the "clip" higher.
-    # Iron shoe on stone: the hoof wall is a hollow horn shell, so the "clop" is a knock with a
-    # hollow pitch (two damped shell modes near 0.4-1.2 kHz, ~30 ms: the coconut-shell sound
-    # foley artists use), on a short bright contact click.
-    f = rng.uniform(500, 750) * pitch
-    shell = dsp.modal_ring(m, sr, (f, f * rng.uniform(1.45, 1.7), f * rng.uniform(2.3, 2.8)), (0.035, 0.025, 0.015),
-                           (1.0, 0.7, 0.35), rng, attack_s=0.0005)
-    click = dsp.bandpass(dsp.white(rng, m), 1500.0, 6000.0, sr) * dsp.exp_decay(m, 0.004, sr) * F32(0.35)
-    x = shell + click + thud * F32(0.4)
+        return (thud * F32(4.0) + grit) * F32(accent)
+    f = rng.uniform(800, 1200) * pitch
+    burst = dsp.white(rng, m) * dsp.attack_decay(m, 0.0008, 0.04, sr)
+    shell = dsp.formants(burst, (f, f * rng.uniform(1.6, 2.0), f * rng.uniform(2.6, 3.2)), (150.0, 250.0, 400.0),
+                         (1.0, 0.7, 0.4), sr)
+    shell *= F32(1.0 / (float(np.abs(shell).max()) + 1e-9))
+    g = rng.uniform(2300, 3000)
+    clink = dsp.modal_ring(m, sr, (g, g * 1.37, g * 1.83), (0.03, 0.02, 0.015), (0.35, 0.25, 0.15), rng) * F32(0.2)
+    skid = dsp.bandpass(dsp.white(rng, m), 1200.0, 6000.0, sr) * dsp.attack_decay(m, 0.002, 0.025, sr) * F32(0.05)
+    x = shell + clink * F32(0.5 if surface == "wood" else 1.0) + skid + thud
+    d = int(rng.uniform(0.008, 0.02) * sr)  # heel, then toe
+    x[d:] += x[:-d] * F32(0.6)
     if surface == "wood":
         # Deck boards of a bridge ring low and hollow under each hoof.
         boards = dsp.modal_ring(m, sr, rng.uniform(140, 420, 4), (0.12, 0.1, 0.08, 0.06), (1.0, 0.8, 0.6, 0.4), rng)
-        x = x * F32(0.7) + boards * F32(1.2)
+        x = x * F32(0.7) + boards * F32(1.0)
     return x * F32(accent)
 
 
@@ -106,7 +115,7 @@ def _horse_gallop(p: Params) -> np.ndarray:
     place = rng.uniform(-0.3, 0.3)
     # Four shoes, each landing a couple of ways; fore and hind hooves differ (the "clip" and the
     # "clop"), so alternate beats draw from different sets.
-    hooves = [_hoof(rng, sr, surface, 1.0, 1.0 if k < 4 else 0.75) for k in range(8)]
+    hooves = [_hoof(rng, sr, surface, 1.0, 1.0 if k < 4 else 0.8) for k in range(8)]
     while t < p.duration - 0.05:
         for i, (o, a) in enumerate(zip(offs, accents)):
             when = t + o / rate + rng.normal(0.0, 0.006)
@@ -116,7 +125,7 @@ def _horse_gallop(p: Params) -> np.ndarray:
                 hoof = hooves[(i % 2) * 4 + int(rng.integers(0, 4))] * F32(a * rng.uniform(0.75, 1.0))
                 dsp.add_at(out, int(when * sr), dsp.pan(hoof, place + (0.15 if i % 2 else -0.15)))
         t += (1.0 / rate) * rng.normal(1.0, 0.03)
-    # The horse's breath, snorted in time with the stride.
+    # The horse's breath, snorted in time with the stride, and the rider's tack jingling.
     breath = dsp.bandpass(dsp.white(rng, n), 300.0, 1500.0, sr) * F32(0.03) * \
         (F32(0.3) + F32(0.7) * np.sin(F32(dsp.TAU * rate * 0.5) * dsp.times(n, sr)) ** 8)
     return out + dsp.pan(breath, place)
@@ -139,7 +148,7 @@ def _horse_neigh(p: Params) -> np.ndarray:
     F1, F2, F3 = _lin(m, 900, 800, 600), _lin(m, 1900, 1700, 1400), 3000.0
     voice = dsp.formant_voice(f0, sr, (F1, F2, F3), (250, 300, 500), (1.0, 0.7, 0.3), tilt=0.6)
     voice = _rough(rng, voice, sr, 0.25, 0.3, f0)
-    breath = dsp.bandpass(dsp.white(rng, m), 1000.0, 5000.0, sr) * F32(0.3 * float(np.std(voice)) / 0.1)
+    breath = dsp.bandpass(dsp.white(rng, m), 1000.0, 5000.0, sr) * F32(0.5 * float(np.std(voice)))  # breath under the voice
     env = _env(m, sr, 0.05, 0.3) * (F32(1.0) - F32(0.4) * k.astype(F32))
     dsp.add_at(out, a, (voice + breath) * env)
     # The snort: a burst of air through the nostrils, flapping (a low flutter).
@@ -163,9 +172,11 @@ def _cat_meow(p: Params) -> np.ndarray:
         f0 = _arch(m, rng.uniform(450, 550), rng.uniform(650, 850), rng.uniform(400, 500), 0.35)
         f0 = f0 * (1.0 + 0.015 * np.sin(dsp.TAU * 6.0 * np.arange(m) / sr)) * dsp.jitter(rng, m, sr, 0.02, 120.0)
         # "m-i-a-o-w": the mouth opens from a spread i (F1 low, F2 high) to a wide a, then rounds.
-        F1 = _lin(m, 500, 900, 1100, 900, 600)
-        F2 = _lin(m, 2300, 1900, 1600, 1200, 900)
-        F3 = _lin(m, 3300, 3100, 3000, 2800, 2600)
+        # A cat's vocal tract is far shorter than a person's, so every formant sits ~1.5x higher
+        # than the same vowel in a human voice (human formants here give a groan or a wail).
+        F1 = _lin(m, 750, 1350, 1650, 1350, 900)
+        F2 = _lin(m, 3450, 2850, 2400, 1800, 1350)
+        F3 = np.minimum(_lin(m, 4950, 4650, 4500, 4200, 3900), 0.45 * sr)
         v = dsp.formant_voice(f0, sr, (F1, F2, F3), (150, 200, 300), (1.0, 0.8, 0.35), tilt=0.9)
         v = _rough(rng, v, sr, 0.15)
         v += dsp.bandpass(dsp.white(rng, m), 2000.0, 6000.0, sr) * F32(0.1 * float(np.std(v)) / 0.1)
@@ -258,7 +269,7 @@ def _rooster_crow(p: Params) -> np.ndarray:
         f0 = f0 * dsp.jitter(rng, m, sr, 0.04, 200.0)
         v = dsp.formant_voice(f0, sr, (1400.0, 2600.0, 3800.0), (500, 600, 800), (1.0, 0.8, 0.4), tilt=0.5)
         v = _rough(rng, v, sr, 0.3, 0.5, f0)
-        rasp = dsp.bandpass(dsp.white(rng, m), 1000.0, 5000.0, sr) * F32(0.3 * float(np.std(v)) / 0.1)
+        rasp = dsp.bandpass(dsp.white(rng, m), 1000.0, 5000.0, sr) * F32(0.3 * float(np.std(v)))  # a rasp under the voice, not over it
         dsp.add_at(out, int(t * sr), (v + rasp) * _env(m, sr, 0.015, 0.06 if i < 3 else 0.3))
         t += length * scale + gap * scale
     return out
@@ -304,7 +315,7 @@ def _crow_caw(p: Params) -> np.ndarray:
         F1 = _lin(m, 900, 1300, 1100)
         v = dsp.formant_voice(f0, sr, (F1, 1800.0, 2900.0), (300, 400, 600), (1.0, 0.9, 0.4), tilt=0.4)
         v = _rough(rng, v, sr, 0.3, 0.7, f0)
-        hoarse = dsp.bandpass(dsp.white(rng, m), 900.0, 3500.0, sr) * F32(0.12 * float(np.std(v)) / 0.1)
+        hoarse = dsp.bandpass(dsp.white(rng, m), 900.0, 3500.0, sr) * F32(0.3 * float(np.std(v)))  # hoarse, not drowned
         dsp.add_at(out, int(t * sr), (v + hoarse) * _env(m, sr, 0.02, 0.1))
         t += length + rng.uniform(0.12, 0.3)
     return out

@@ -1,7 +1,15 @@
 """Creatures: songbirds as frequency-swept whistles (syllables, trills), owls as soft low hoots,
 crickets as a high carrier gated in pulse trains (stridulation), frogs as pulsed buzzes through
-formants, dogs as short harmonic barks through a vocal tract, raptors as hoarse descending
-screeches, whales as slow low glides."""
+formants, dogs as bouts of short rough harmonic barks through an open-mouth tract, raptors as
+hoarse descending screeches, whales as slow low glides, wings as noisy downstroke "whumps".
+
+``dog_bark``   a bout of barks with 0.18-0.4 s gaps (now and then a quick double), each
+               0.13-0.2 s: pulse-train buzz at 450-650 Hz leaping up then falling, jitter and a
+               subharmonic, F1 ~1 kHz, F2 ~1.6 kHz, F3 2.8 kHz (rendered at ~16 kHz).
+``wing_flap``  2-8 birds (``bats``: 3-6, no claps) beating 5-9 times a second: each stroke a
+               ~40 ms noise whump (0.2-1.5 kHz) with a 2.5-7 kHz feather rustle, the first
+               strokes of a take-off with a wing clap; fading and drifting off (~16 kHz).
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -140,15 +148,15 @@ def frogs(p: Params) -> np.ndarray:
 
 
 def _bark(rng, sr, f0, length):
-    """One bark: a rough glottal buzz whose pitch jumps up at once and falls through the bark
-    (the "wuff"), with strong jitter and a subharmonic (a dog's vocal folds break into irregular
-    vibration when barking), through an open-mouth tract (F1 near 1 kHz), swelling over the
-    first 15 % and dying away."""
+    """One bark ("wuff"): a rough glottal buzz whose pitch leaps up at once and falls through the
+    bark, with strong jitter and a subharmonic (a barking dog's folds are blown into irregular,
+    period-doubled vibration), a little turbulence, through an open-mouth tract (F1 near 1 kHz,
+    F2 1.5 kHz), swelling over the first 15 % and dying away. Sharp pulses: harmonics reach
+    4-5 kHz, the harsh edge that keeps a bark a bark under rain."""
     m = int(length * sr)
     k = np.linspace(0, 1, m)
     f = f0 * (0.8 + 0.4 * np.sin(np.pi * np.minimum(k / 0.2, 1.0) * 0.5) - 0.5 * k ** 1.5)
-    jitter = 1.0 + 0.1 * dsp.lowpass(dsp.white(rng, m), 200.0, sr)
-    ph = dsp.phase(f * jitter, m, sr)
+    ph = dsp.phase(f * dsp.jitter(rng, m, sr, 0.04, 200.0), m, sr)
     src = dsp.table_osc(dsp.pulse_table(8.0), ph)
     src *= F32(1.0) + F32(0.4) * dsp.table_osc(SINE, ph * 0.5)
     src += dsp.white(rng, m) * F32(0.1)
@@ -158,17 +166,25 @@ def _bark(rng, sr, f0, length):
 
 
 def dog_bark(p: Params) -> np.ndarray:
+    # Rendered at ~16 kHz: a bark has little above 6 kHz.
+    return dsp.at_low_rate(_dog_bark, p)
+
+
+def _dog_bark(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     out = np.zeros(n, dtype=F32)
-    # A small-to-medium dog: barks near 600-900 Hz (louder barks a little higher), in bursts.
-    f0 = rng.uniform(600, 900) * (0.9 + 0.2 * p.intensity)
+    # A medium-to-large dog (a farm or guard dog): barks near 450-650 Hz, louder ones higher,
+    # in a bout of barks 0.3-0.6 s apart (the alarm bark's steady rhythm, slower than speech's
+    # syllables), sometimes a quick double bark.
+    f0 = rng.uniform(450, 650) * (0.9 + 0.2 * p.intensity)
     t = rng.uniform(0.02, 0.08)
-    for b in range(int(rng.integers(2, 5))):
-        length = rng.uniform(0.12, 0.25)
-        if t + length > p.duration - 0.05:
+    while True:
+        length = rng.uniform(0.13, 0.2)
+        if t + length > p.duration - 0.03:
             break
-        dsp.add_at(out, int(t * sr), _bark(rng, sr, f0 * rng.uniform(0.93, 1.07), length) * F32(rng.uniform(0.7, 1.0)))
-        t += length + rng.uniform(0.15, 0.4)
+        bark = _bark(rng, sr, f0 * rng.uniform(0.92, 1.08), length)
+        dsp.add_at(out, int(t * sr), bark * F32(rng.uniform(0.75, 1.0)))
+        t += length + (rng.uniform(0.05, 0.09) if rng.random() < 0.2 else rng.uniform(0.18, 0.4))
     return out
 
 
@@ -215,5 +231,50 @@ def whale_song(p: Params) -> np.ndarray:
     return dsp.widen(rng, x + sea, sr, 0.02)
 
 
+def _wing_flap(p: Params) -> np.ndarray:
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros((n, 2), dtype=F32)
+    bats = "bat" in p.variant_flags or "bats" in p.variant_flags
+    # Each downstroke shoves a slab of air and shakes the feathers: a soft "whump" of noise
+    # (0.2-1.5 kHz, ~40 ms) with a papery rustle above it; a pigeon taking off slaps its wings
+    # together over its back on the first strokes (sharp claps). Birds beat 5-9 times a second
+    # (bats' membranes flap as fast but never clap), loudest on take-off, then fading and
+    # drifting as they fly off; a flock or a colony overlaps, each at its own rate and place.
+    m = int(0.09 * sr)
+    # A bank of strokes (wing sizes, feather states), drawn from per beat; three wing sizes, so
+    # the filter designs stay cached.
+    strokes = []
+    for i in range(10):
+        size = (0.75, 1.0, 1.25)[i % 3]
+        env = dsp.attack_decay(m, rng.uniform(0.005, 0.014), rng.uniform(0.03, 0.05), sr)
+        noise = dsp.white(rng, m)
+        whump = dsp.lowpass(dsp.bandpass(noise, 200.0 * size, 3000.0 * size, sr, order=1), 1500.0 * size, sr)
+        strokes.append((whump + dsp.bandpass(noise, 2500.0, 7000.0, sr) * F32(0.4)) * env)
+    clap_noise = dsp.bandpass(dsp.white(rng, 4 * m).reshape(4, m).T, 800.0, 5000.0, sr).T
+    claps = [c * dsp.exp_decay(m, 0.015, sr) * F32(3.0) for c in clap_noise]
+    fliers = int(rng.integers(3, 7)) if bats else int(rng.integers(2, 9))
+    for b in range(fliers):
+        rate = rng.uniform(5.0, 9.0)
+        t = rng.uniform(0.02, 0.12) + b * rng.uniform(0.05, 0.3)
+        pan0, pan1 = rng.uniform(-0.5, 0.5), rng.uniform(-1.0, 1.0)
+        level = rng.uniform(0.6, 1.0)
+        k = 0
+        while t < p.duration - 0.08:
+            frac = t / p.duration
+            x = strokes[int(rng.integers(0, len(strokes)))]
+            if not bats and k < 4 and rng.random() < 0.8:  # the take-off clap
+                x = x + claps[int(rng.integers(0, len(claps)))]
+            dsp.add_at(out, int(t * sr), dsp.pan(x * F32(level * (1.0 - 0.7 * frac)), pan0 + (pan1 - pan0) * frac))
+            t += rng.normal(1.0, 0.06) / rate
+            k += 1
+    return out
+
+
+def wing_flap(p: Params) -> np.ndarray:
+    # Rendered at ~16 kHz: feathers have little that matters above 7 kHz.
+    return dsp.at_low_rate(_wing_flap, p)
+
+
 GENERATORS = {"birdsong": birdsong, "owl": owl, "crickets": crickets, "frogs": frogs, "dog_bark": dog_bark,
-              "eagle_cry": eagle_cry, "whale_song": whale_song}
+              "eagle_cry": eagle_cry, "whale_song": whale_song,
+              "wing_flap": wing_flap}

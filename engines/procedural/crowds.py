@@ -1,7 +1,10 @@
 """Crowds: babble as several talkers (glottal buzz with wandering pitch, gated at syllable rate)
 through per-group vowel formants; cheering as dense applause (Poisson claps, each a short noise
 burst ringing the cupped hands' 1-2.5 kHz resonance) under a roar of shouted open vowels from
-many voices, with a few whistles."""
+many voices, with a few whistles; laughter as one or two people (child, woman, man: laughing f0
+280-420, 220-350, 120-200 Hz) in bouts of 3-8 staccato "ha" calls at 4.5-6.5 a second: an
+aspirated "h" through the vowel, a short breathy voiced burst arching in pitch, calls falling and
+fading through a bout, a gasping in-breath between bouts."""
 from __future__ import annotations
 
 import numpy as np
@@ -124,44 +127,71 @@ def laughter(p: Params) -> np.ndarray:
     return dsp.at_low_rate(_laughter, p)
 
 
+# Laughing f0, well above each speaker's speaking pitch
+# (laughing f0 range, formant scale: shorter vocal tracts put every formant higher)
+VOICES = {"child": ((280, 420), 1.25), "woman": ((220, 350), 1.12), "man": ((120, 200), 1.0)}
+LAUGH_VOWELS = (VOWELS[0], VOWELS[5], VOWELS[1], VOWELS[2])  # ha, hae, heh, hee
+
+
+def _laugh_voice(rng, n: int, sr: int, duration: float, f_base: float, tract: float = 1.0) -> np.ndarray:
+    """One person laughing: bouts of 3-8 "ha" calls at 4.5-6.5 a second, staccato (each call
+    under 60 % of its period, then the glottis shuts). A call is an aspirated "h" (breath noise
+    through the vowel's formants, swelling in) and a short voiced burst that peaks at once and
+    dies away, its pitch arching; calls start high and loud and fall and fade through the bout;
+    a soft gasping in-breath between bouts. The glottal buzz is a sharp pulse train with jitter,
+    through the three vowel formants."""
+    f0 = np.full(n, f_base, dtype=np.float64)
+    venv = np.zeros(n, dtype=F32)
+    henv = np.zeros(n, dtype=F32)
+    vowel = tuple(f * tract for f in LAUGH_VOWELS[int(rng.integers(0, len(LAUGH_VOWELS)))])
+    t = rng.uniform(0.02, 0.25)
+    while t < duration - 0.3:
+        run = int(rng.integers(3, 9))
+        rate = rng.uniform(4.5, 6.5)
+        lift = rng.uniform(1.1, 1.35)
+        for i in range(run):
+            a = int(t * sr)
+            period = rng.uniform(0.85, 1.15) / rate
+            m = int(period * rng.uniform(0.4, 0.55) * sr)
+            if a + m >= n - int(0.05 * sr):
+                break
+            kk = np.linspace(0.0, 1.0, m)
+            g = (1.0 - 0.6 * i / run) * rng.uniform(0.8, 1.0)
+            f0[a:a + m] = f_base * (lift - (lift - 0.85) * i / run) * rng.uniform(0.9, 1.1) * \
+                (1.0 + 0.15 * np.sin(np.pi * kk) - 0.08 * kk)
+            h_end = rng.uniform(0.25, 0.4)
+            vk = np.clip((kk - h_end) / (1.0 - h_end), 0.0, 1.0)
+            venv[a:a + m] = g * np.where(kk < h_end, 0.0, np.minimum(vk / 0.15, 1.0) * np.exp(-2.5 * vk)
+                                         * np.minimum((1.0 - vk) / 0.1, 1.0))
+            henv[a:a + m] = g * 0.6 * np.clip(kk / h_end, 0.0, 1.0) ** 1.5 * np.clip((h_end + 0.1 - kk) / 0.1, 0.0, 1.0)
+            t += period
+        gm = int(rng.uniform(0.25, 0.4) * sr)  # the in-breath after a bout
+        a = int(t * sr)
+        if a + gm < n:
+            henv[a:a + gm] = np.hanning(gm) * 0.12
+        t += gm / sr + rng.uniform(0.05, 0.4)
+    f0 = f0 * dsp.jitter(rng, n, sr, 0.03, 120.0)
+    src = dsp.table_osc(dsp.pulse_table(8.0), dsp.phase(f0, n, sr)) * venv
+    v = dsp.formants(src, (vowel[0], vowel[1] * rng.uniform(0.95, 1.05), vowel[2]), (120.0, 160.0, 220.0),
+                     (1.0, 0.6, 0.3), sr)
+    voiced = venv > 0.1
+    scale = F32(float(np.std(v[voiced])) if np.any(voiced) else 0.1)
+    noise = dsp.white(rng, n)
+    breath = dsp.formants(noise, vowel, (300.0, 400.0, 500.0), (1.0, 0.7, 0.5), sr)
+    breath += dsp.bandpass(noise, 1500.0, 5000.0, sr) * F32(0.05)
+    breath *= scale / F32(float(np.std(breath)) + 1e-9)
+    return v + breath * (henv * F32(0.4) + voiced.astype(F32) * F32(0.4))  # breathy all through
+
+
 def _laughter(p: Params) -> np.ndarray:
     rng, n, sr = p.rng, p.n, p.sr
     out = np.zeros((n, 2), dtype=F32)
-    # A laugh is a run of "ha" syllables, 4-6 a second: each an aspirated onset (breath noise
-    # through the open vowel), a voiced burst whose pitch falls through the run, and a gasp
-    # between runs. Two or three people, each their own pitch; each person's voice is one
-    # pitch track and one pair of envelopes over the clip, synthesised in one pass.
-    for person in range(int(rng.integers(2, 4))):
-        f_base = rng.uniform(180, 380)
-        vowel = VOWELS[int(rng.choice([0, 5, 1]))]
-        f0 = np.full(n, f_base, dtype=np.float64)
-        venv = np.zeros(n, dtype=F32)
-        henv = np.zeros(n, dtype=F32)
-        t = rng.uniform(0.02, 0.3)
-        while t < p.duration - 0.3:
-            run = int(rng.integers(4, 9))
-            rate = rng.uniform(4.0, 6.0)
-            for i in range(run):
-                a = int(t * sr)
-                m = int(rng.uniform(0.5, 0.75) / rate * sr)
-                if a + m >= n - int(0.05 * sr):
-                    break
-                kk = np.linspace(0.0, 1.0, m)
-                f0[a:a + m] = f_base * (1.25 - 0.35 * i / run) * (1.0 + 0.1 * np.sin(np.pi * kk))
-                g = 1.0 - 0.05 * i
-                venv[a:a + m] = g * np.clip((kk - 0.2) / 0.15, 0.0, 1.0) * np.clip((1.0 - kk) / 0.4, 0.0, 1.0)
-                henv[a:a + m] = g * np.clip(kk / 0.05, 0.0, 1.0) * np.clip((0.35 - kk) / 0.15, 0.0, 1.0)
-                t += 1.0 / rate
-            gm = int(rng.uniform(0.2, 0.35) * sr)  # the in-breath after a run
-            a = int(t * sr)
-            if a + gm < n:
-                henv[a:a + gm] = np.hanning(gm) * 0.15
-            t += gm / sr + rng.uniform(0.1, 0.5)
-        f0 = f0 * dsp.jitter(rng, n, sr, 0.02, 100.0)
-        v = dsp.formant_voice(f0, sr, [f * rng.uniform(0.95, 1.05) for f in vowel], (120, 150, 200), (1.0, 0.5, 0.25),
-                              tilt=1.0, max_harmonics=14, hop=64)
-        h = dsp.bandpass(dsp.white(rng, n), vowel[0] * 0.8, vowel[2], sr) * F32(1.2 * float(np.std(v)) / 0.3)
-        out += dsp.pan(v * venv + h * henv, rng.uniform(-0.6, 0.6))
+    # One or two people (children, women, men), each with their own pitch, place and timing.
+    for person in range(int(rng.integers(1, 3))):
+        who = str(rng.choice(list(VOICES)))
+        f_range, tract = VOICES[who]
+        v = _laugh_voice(rng, n, sr, p.duration, rng.uniform(*f_range), tract)
+        out += dsp.pan(v * F32(rng.uniform(0.6, 1.0)), rng.uniform(-0.6, 0.6))
     return out
 
 

@@ -59,7 +59,7 @@ LEXICON: dict[str, list[str]] = {
     ],
     "wind_gusts": [
         "?candle blow@2.5", "?candles blow@2.5", "?blow out@2", "?blown out@2",
-        "?wing beat@2.5", "?wings beating@2.5", "?beating wings@2.5", "?flag flap@2.5", "whoosh past@2",
+        "?flag flap@2.5", "whoosh past@2",
         "snow fall@2", "snowfall@1.5", "falling snow@2", "snowflake@1.5",
         "wind", "windy", "breeze", "breezy", "gust", "gusty", "gusting", "draft", "draught",
         "airflow", "wind blow", "blowing wind", "wind whistl", "whistling wind", "wind rustl",
@@ -338,12 +338,20 @@ LEXICON: dict[str, list[str]] = {
         "tweet", "tweeting", "twitter", "warbl", "songbird", "dawn chorus", "robin", "sparrow",
         "blackbird", "nightingale", "lark", "finch", "thrush", "wren", "cuckoo", "?pigeon",
         "?dove", "?coo", "?cooing", "?parrot", "canary", "starling",
-        "magpie", "?woodpecker", "?peck", "?pecking", "?flutter", "?fluttering", "?wings flap", "?flapping wings",
+        "magpie", "?woodpecker", "?peck", "?pecking",
         "birds sing@3", "jungle", "rainforest", "forest@0.6", "woods@0.6", "meadow",
+    ],
+    "wing_flap": [
+        "flap their wings@3", "flaps its wings@3", "flapping its wings@3", "flapping their wings@3", "wings flap@3",
+        "wings flapping@3", "flapping wings@3", "wings flutter@3", "fluttering wings@3", "wings fluttering@3",
+        "wing beat@2.5", "wingbeat@2.5", "wings beating@2.5", "beating wings@2.5", "flutter of wings@3",
+        "bats flap@3", "bats flutter@3", "bats fly@2.5", "bats swarm@2.5", "bats@1.2", "flutter", "fluttering",
+        "pigeon takes off@3", "pigeons take off@3", "birds take off@3",
+        "bird takes off@3", "flock takes off@3", "pigeons scatter@3", "birds scatter@3", "flurry of wings@3",
     ],
     "owl": [
         "owl", "hoot", "hooting", "hoo", "night bird", "barn owl", "tawny owl", "who who",
-        "?nightjar", "?loon", "?bat", "?bats", "screech owl",
+        "?nightjar", "?loon", "screech owl",
     ],
     "crickets": [
         "insects hum@2.5", "insects buzz@2.5",
