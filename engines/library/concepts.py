@@ -59,6 +59,30 @@ def text_classes(text: str) -> dict[str, frozenset[str]]:
     return classes_of(stems(text.replace("_", " ")))
 
 
+@lru_cache(maxsize=1)
+def siblings() -> dict[str, tuple[str, ...]]:
+    """class -> the classes a listener hears as the same sound (identical hit labels: rain_light
+    and rain_heavy, thunder near and distant)."""
+    by_labels: dict[tuple[str, ...], list[str]] = {}
+    for c, labels in hit_labels().items():
+        by_labels.setdefault(tuple(sorted(labels)), []).append(c)
+    return {c: tuple(x for x in group if x != c) for group in by_labels.values() for c in group if len(group) > 1}
+
+
+@lru_cache(maxsize=65536)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The stems of a run-together filename word made of two lexicon words ("blackcat" -> black,
+    cat; "firetruck" -> fire, truck); () when it is a word of its own or not two known ones."""
+    vocab = lx.vocabulary()
+    if len(word) < 6 or not word.isalpha() or all(s in vocab for s in stems(word)):
+        return ()
+    for i in range(3, len(word) - 2):
+        a, b = stems(word[:i]), stems(word[i:])
+        if len(a) == 1 and len(b) == 1 and a[0] in vocab and b[0] in vocab:
+            return a[0], b[0]
+    return ()
+
+
 def caption_classes_by_meaning(caption: str, terms: Iterable[str]) -> dict[str, tuple[frozenset[str], float]]:
     """Classes near ``caption`` by meaning (the ``embed`` extra) -> (every content term, similarity)."""
     sims = _mapper().similarities(caption)

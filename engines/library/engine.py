@@ -14,9 +14,11 @@ Shaping (all randomness from the event seed)
     - one-shots (classes without ``bed``, non-ambience layers) play from the start; a file
       longer than the event is cut and faded out over ``min(0.25 s, a quarter of the event)``;
       a shorter one is followed by silence.
-    - beds (``bed`` classes, ambience and music layers) loop: the file is made into a seamless
-      cycle by crossfading its tail into its head (equal power; 20 ms for files the index flags
-      as loops, up to 0.5 s otherwise) and played from a seeded offset for the event's length.
+    - beds (``bed`` classes, ambience and music layers) loop: a file with a loop region (a WAV
+      ``smpl`` chunk, read at index time) cycles that region as marked, without a crossfade;
+      any other is made into a seamless cycle by crossfading its tail into its head (equal
+      power; 20 ms for files the index flags as loops, up to 0.5 s otherwise). Either is played
+      from a seeded offset into the cycle for the event's length.
     - pitch: ±``PITCH_CENTS`` cents, by resampling (the recording plays faster or slower), and
       the sample-rate conversion to the request's rate happen in one soxr call.
     - level: ``procedural.levels.finish`` (the procedural engine's own stage): DC block, the
@@ -94,9 +96,10 @@ class LibraryEngine(Engine):
     runs_in_processes = False
 
     def __init__(self, index: "str | os.PathLike | LibraryIndex", *, min_score: float = MIN_SCORE,
-                 pitch_cents: float = PITCH_CENTS, gain_db: float = GAIN_DB):
+                 pitch_cents: float = PITCH_CENTS, gain_db: float = GAIN_DB, embed: bool = False):
+        self.embed = bool(embed)  # also match captions by meaning (the embed extra; loads MiniLM)
         try:
-            self.index = open_index(index)
+            self.index = open_index(index, embed=self.embed)
         except (OSError, ValueError) as exc:
             raise ValueError(f"engine 'library': {exc}") from exc
         self._source = index
@@ -113,7 +116,7 @@ class LibraryEngine(Engine):
         file that cannot be read right now keeps the index in use (OSError, ValueError say why)."""
         if isinstance(self._source, LibraryIndex):
             return False
-        index = open_index(self._source)
+        index = open_index(self._source, embed=self.embed)
         if index is self.index:
             return False
         self.index = index
@@ -184,7 +187,11 @@ class LibraryEngine(Engine):
         play_sr = src_sr * ratio  # the recording read as if sampled at this rate: pitch moves by ratio
         need = int(math.ceil(n * play_sr / sr)) + 32  # source frames for n output frames
         bed = is_bed(ev)
-        if bed:
+        region = hit.entry.loop_region
+        if bed and region and region[1] <= len(x):  # a loop marked in the file: its maker's seam
+            cyc = x[region[0]:region[1]]
+            src = loop_to(cyc, need, 0, int(rng.integers(0, len(cyc))))
+        elif bed:
             xf = int((SEAMLESS_XFADE_S if hit.entry.loops else LOOP_XFADE_S) * src_sr)
             start = int(rng.integers(0, max(1, len(x))))
             src = loop_to(x, need, xf, start)

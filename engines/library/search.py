@@ -11,8 +11,10 @@ counts once, at the best evidence found for it in a file, with that evidence's w
 | ... in the folders | 0.5 |
 | ... in an AudioSet label YAMNet gives the file | 0.6, scaled by its mean score (full at 0.4) |
 | a synonym: the caption's phrase for a sound class (lexicon), and the file has that class too | 0.75 x the weight of where the file got it |
+| ... or a class heard as the same sound (same hit labels: rain_light for "downpour") | 0.8 x that |
 
-A file has a class (``concepts``) through its words (name, category, description, folder: a
+Run-together filename words made of two lexicon words are split ("blackcat" -> black, cat). A
+file has a class (``concepts``) through its words (name, category, description, folder: a
 phrase of the class in them) or through its sound: YAMNet's mean score on the class's hit labels
 (the full stored 521-score vector, not only the top five). So "explosion" finds ``tnt_explode.ogg``
 (both have ``explosion``) and "horse gallop" finds ``SFX_0042.wav`` when YAMNet heard Horse and
@@ -40,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...models.planner import lexicon as lx
 from ...models.planner.text import stems
 from . import concepts
 from .index import Entry, load_entries, load_label_names, resolve_index_path
@@ -48,12 +51,13 @@ FIELD_WEIGHTS = {"name": 1.0, "category": 0.8, "description": 0.8, "folder": 0.5
 LABEL_FULL_SCORE = 0.4
 MIN_LABEL_SCORE = 0.05  # a mean score under this is no evidence at all
 SYNONYM_WEIGHT = 0.75
+SIBLING_WEIGHT = 0.8  # ... through a class heard as the same sound (rain_light for "downpour")
 RECALL_WEIGHT = 0.85
 CLASS_WEIGHT = 0.8
 STOPWORDS = frozenset(stems(
     "a an the of in on at to with and or from into onto by for as is are its it this that "
     "some sound sounds noise loud soft quiet distant close nearby near far very slowly quickly "
-    "default sfx fx"))
+    "default sfx fx go goes went")) | lx.STOPWORD_STEMS  # the planner's function words too
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,10 @@ def caption_classes(caption: str) -> dict[str, tuple[frozenset[str], float]]:
     for c, covered in concepts.text_classes(caption).items():
         if covered & terms:
             out[c] = (frozenset(covered & terms), 1.0)
+    for c, (covered, _) in list(out.items()):
+        for sib in concepts.siblings().get(c, ()):
+            if sib not in out:
+                out[sib] = (covered, SIBLING_WEIGHT)
     return out
 
 
@@ -101,7 +109,7 @@ def _entry_fields(e: Entry) -> dict[str, dict[str, tuple[float, str]]]:
                 cur[field] = (weight, shown or text)
 
     for w in e.name_words:
-        add("name", w, FIELD_WEIGHTS["name"])
+        add("name", " ".join((w, *concepts.compound_parts(w))), FIELD_WEIGHTS["name"], w)
     for w in e.folder_words:
         add("folder", w, FIELD_WEIGHTS["folder"])
     if e.category:
@@ -127,7 +135,8 @@ def _word_classes(e: Entry) -> dict[str, tuple[float, str, int]]:
     """class -> (weight, where, how many filename words its phrases use) for the classes a file
     has through its words."""
     out: dict[str, tuple[float, str, int]] = {}
-    for field, text in (("name", " ".join(e.name_words)), ("category", f"{e.category} {e.subcategory}"),
+    name = " ".join(p for w in e.name_words for p in (w, *concepts.compound_parts(w)))
+    for field, text in (("name", name), ("category", f"{e.category} {e.subcategory}"),
                         ("description", e.description), ("folder", " ".join(e.folder_words))):
         if not text.strip():
             continue
