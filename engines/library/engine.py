@@ -27,6 +27,9 @@ Shaping (all randomness from the event seed)
       plus a seeded gain variation of ±``GAIN_DB`` dB.
     Output: float32 (frames, 2) at the request's rate. A caption nothing in the library matches
     renders silence with ``meta["placeholder"] = True`` (``match`` scores it 0 first).
+
+Pinned cues (``pins``): an event carrying a cue sheet pin draws its take from the pinned files
+only, all equally likely (no-repeat as usual), and ``match`` answers 1.0 (0 when they are gone).
 """
 from __future__ import annotations
 
@@ -45,6 +48,7 @@ from ...models import sound_classes
 from ...models.plan import Layer, SoundEvent
 from ..base import INTENSITY_RANGE_DB, Clip, Engine, EngineInfo, Match, RenderRequest
 from ..procedural import levels
+from . import pins
 from .search import Hit, LibraryIndex, open_index
 
 TAKE_WINDOW = 0.1  # candidates: hits within this of the best score
@@ -123,7 +127,18 @@ class LibraryEngine(Engine):
         return True
 
     # ------------------------------------------------------------------ matching
+    def pinned_hits(self, event: SoundEvent) -> list[Hit] | None:
+        """For an event of a pinned cue: its pinned files as equal candidates; else None."""
+        pin = pins.pin_of(event)
+        if pin is None:
+            return None
+        why = (f"pinned: {pin.describe()}",)
+        return [Hit(self.index.entries[i].path, 1.0, why, self.index.entries[i]) for i in pins.pinned(self.index, pin)]
+
     def candidates(self, event: SoundEvent) -> list[Hit]:
+        got = self.pinned_hits(event)
+        if got is not None:
+            return got
         hits = [h for h in self.index.search(event.caption, event.sound_class or None, SEARCH_K)
                 if h.score >= self.min_score]
         if not hits:
@@ -132,6 +147,9 @@ class LibraryEngine(Engine):
         return [h for h in hits if h.score >= best - TAKE_WINDOW - 1e-9]
 
     def match(self, event: SoundEvent) -> Match:
+        got = self.pinned_hits(event)
+        if got is not None:  # the designer chose the files: sure when they exist, nothing if not
+            return Match(self.name, 1.0, got[0].path) if got else Match(self.name, 0.0, "")
         hits = self.index.search(event.caption, event.sound_class or None, 1)
         if not hits or hits[0].score < self.min_score:
             return Match(self.name, 0.0, "")

@@ -10,7 +10,7 @@ counts once, at the best evidence found for it in a file, with that evidence's w
 | ... in the UCS category/subcategory or the embedded description | 0.8 |
 | ... in the folders | 0.5 |
 | ... in an AudioSet label YAMNet gives the file | 0.6, scaled by its mean score (full at 0.4) |
-| a synonym: the caption's phrase for a sound class (lexicon), and the file has that class too | 0.75 x the weight of where the file got it |
+| a synonym: the caption's phrase for a sound class (lexicon), and the file has that class too | the weight of where the file got it (name 1.0, ..., sound 0.6 x) |
 | ... or a class heard as the same sound (same hit labels: rain_light for "downpour") | 0.8 x that |
 
 Run-together filename words made of two lexicon words are split ("blackcat" -> black, cat). A
@@ -18,18 +18,22 @@ file has a class (``concepts``) through its words (name, category, description, 
 phrase of the class in them) or through its sound: YAMNet's mean score on the class's hit labels
 (the full stored 521-score vector, not only the top five). So "explosion" finds ``tnt_explode.ogg``
 (both have ``explosion``) and "horse gallop" finds ``SFX_0042.wav`` when YAMNet heard Horse and
-Clip-clop in it.
+Clip-clop in it. heard: in an index with score vectors, how surely (0..1, full at a mean score of
+0.4) the tagger hears one of the caption's classes (or the planner class) in the file: among files
+named alike, the one that sounds like it comes first.
 
-    score = 0.85 * recall + 0.15 * precision          (0..1)
+    words = 0.85 * recall + 0.15 * precision
+    score = words                                   (an index without score vectors)
+    score = 0.85 * words + 0.15 * heard             (with them; 0 where words is 0)
 
 recall: the weighted share of the caption's words found; precision: the share of the filename's
 words the caption names (so ``door.wav`` beats ``door_knock_heavy_wood.wav`` for "door"), directly
-or (at 0.75) through a shared class (``tnt_explode`` beats ``tnt_ignite`` for "explosion"). When a
+or (at 0.85) through a shared class (``tnt_explode`` beats ``tnt_ignite`` for "explosion"). When a
 planner class is given (``glass_shatter``), its words are scored the same way, a file having the
-class scores ``0.75 + 0.25 x`` that, and the result is ``max(caption score, 0.8 * class score)``.
+class scores ``0.85 + 0.15 x`` that, and words is ``max(caption score, class score)``.
 
 With ``embed=True`` (the ``embed`` extra, MiniLM) a caption also has the classes nearest to it by
-meaning (cosine >= 0.55, two at most), covering all its words at 0.75 x similarity; the default
+meaning (cosine >= 0.55, two at most), covering all its words at 0.85 x similarity; the default
 path never imports it.
 """
 from __future__ import annotations
@@ -50,10 +54,12 @@ from .index import Entry, load_entries, load_label_names, resolve_index_path
 FIELD_WEIGHTS = {"name": 1.0, "category": 0.8, "description": 0.8, "folder": 0.5, "label": 0.6}
 LABEL_FULL_SCORE = 0.4
 MIN_LABEL_SCORE = 0.05  # a mean score under this is no evidence at all
-SYNONYM_WEIGHT = 0.75
+SYNONYM_WEIGHT = 1.0  # a caption word found through a class the file has: as sure as where it got it
+SYNONYM_NAMED = 0.85  # ... a filename word named through a class, for precision (the word itself first)
+HEARD_WEIGHT = 0.15  # tagged index: score = 0.85 x (words and classes) + 0.15 x (the tagger hears it)
 SIBLING_WEIGHT = 0.8  # ... through a class heard as the same sound (rain_light for "downpour")
 RECALL_WEIGHT = 0.85
-CLASS_WEIGHT = 0.8
+CLASS_WEIGHT = 1.0
 STOPWORDS = frozenset(stems(
     "a an the of in on at to with and or from into onto by for as is are its it this that "
     "some sound sounds noise loud soft quiet distant close nearby near far very slowly quickly "
@@ -186,6 +192,7 @@ class LibraryIndex:
         tagged = [i for i, e in enumerate(self.entries) if e.scores is not None and len(e.scores) == width]
         self._scores = np.zeros((n, width), np.float16) if tagged and width else None
         self._label_cols: dict[str, np.ndarray] = {}
+        self._heard: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # class -> files heard as it, 0..1
         if self._scores is not None:
             for i in tagged:
                 self._scores[i] = self.entries[i].scores
@@ -200,6 +207,8 @@ class LibraryIndex:
                 if not js:
                     continue
                 w = _label_weight(self._scores[:, js].astype(np.float32).max(axis=1))
+                heard = np.flatnonzero(w > 0)
+                self._heard[c] = (heard.astype(np.int32), (w[heard] / FIELD_WEIGHTS["label"]).astype(np.float32))
                 got = cpost.setdefault(c, {})
                 for i in np.flatnonzero(w > 0):
                     got[int(i)] = max(got.get(int(i), 0.0), float(w[i]))
@@ -244,7 +253,7 @@ class LibraryIndex:
         for c, (_, sim) in classes.items():
             got = self._cnamed.get(c)
             if got is not None:
-                named[got[0]] = np.maximum(named[got[0]], SYNONYM_WEIGHT * sim * got[1])  # ids unique
+                named[got[0]] = np.maximum(named[got[0]], SYNONYM_NAMED * sim * got[1])  # ids unique
         for t in terms:
             found = np.zeros(n, np.float32)
             got = self._post.get(t)
@@ -261,6 +270,18 @@ class LibraryIndex:
             recall += found
         precision = np.minimum(1.0, np.maximum(name_hits, named) / self._n_name)
         return RECALL_WEIGHT * recall / len(terms) + (1 - RECALL_WEIGHT) * precision
+
+    def _with_heard(self, score: np.ndarray, classes) -> np.ndarray:
+        """``score`` blended with how surely (0..1) the tagger hears one of ``classes`` in each file;
+        as is in an index without score vectors (nothing to tell the files apart by)."""
+        if self._scores is None:
+            return score
+        heard = np.zeros(len(self.entries), np.float32)
+        for c in classes:
+            got = self._heard.get(c)
+            if got is not None:
+                heard[got[0]] = np.maximum(heard[got[0]], got[1])
+        return np.where(score > 0, (1 - HEARD_WEIGHT) * score + HEARD_WEIGHT * heard, 0.0)
 
     def _caption_classes(self, caption: str) -> dict[str, tuple[frozenset[str], float]]:
         classes = dict(caption_classes(caption))
@@ -283,11 +304,12 @@ class LibraryIndex:
             has = self._class_vector(sound_class)
             if has is not None:  # having the class counts as a synonym; its words break ties
                 words = 0.0 if cs is None else cs
-                cs = np.maximum(words, SYNONYM_WEIGHT * has + (1 - SYNONYM_WEIGHT) * words)
+                cs = np.maximum(words, SYNONYM_NAMED * has + (1 - SYNONYM_NAMED) * words)
             if cs is not None:
                 score = CLASS_WEIGHT * cs if score is None else np.maximum(score, CLASS_WEIGHT * cs)
         if score is None:
             return []
+        score = self._with_heard(score, [*classes, *([sound_class] if sound_class else [])])
         k = min(k, len(score))
         # the k best, best first; ties in index order (deterministic: a take's identity matters)
         top = np.flatnonzero(score >= np.partition(score, -k)[-k]) if k < len(score) else np.arange(len(score))
