@@ -49,7 +49,7 @@ from ...models.plan import Layer, SoundEvent
 from ..base import INTENSITY_RANGE_DB, Clip, Engine, EngineInfo, Match, RenderRequest
 from ..procedural import levels
 from . import pins
-from .search import Hit, LibraryIndex, open_index
+from .search import CLASS_WEIGHT, Hit, LibraryIndex, open_index
 
 TAKE_WINDOW = 0.1  # candidates: hits within this of the best score
 MIN_SCORE = 0.05  # below this a hit is not a candidate at all
@@ -127,6 +127,11 @@ class LibraryEngine(Engine):
         return True
 
     # ------------------------------------------------------------------ matching
+    def _search(self, event: SoundEvent, k: int) -> list[Hit]:
+        # the planner's class helps as much as the planner is sure of it (a stand-in: less)
+        weight = min(CLASS_WEIGHT, max(0.0, float(event.class_score)))
+        return self.index.search(event.caption, event.sound_class or None, k, weight)
+
     def pinned_hits(self, event: SoundEvent) -> list[Hit] | None:
         """For an event of a pinned cue: its pinned files as equal candidates; else None."""
         pin = pins.pin_of(event)
@@ -139,7 +144,7 @@ class LibraryEngine(Engine):
         got = self.pinned_hits(event)
         if got is not None:
             return got
-        hits = [h for h in self.index.search(event.caption, event.sound_class or None, SEARCH_K)
+        hits = [h for h in self._search(event, SEARCH_K)
                 if h.score >= self.min_score]
         if not hits:
             return []
@@ -150,7 +155,7 @@ class LibraryEngine(Engine):
         got = self.pinned_hits(event)
         if got is not None:  # the designer chose the files: sure when they exist, nothing if not
             return Match(self.name, 1.0, got[0].path) if got else Match(self.name, 0.0, "")
-        hits = self.index.search(event.caption, event.sound_class or None, 1)
+        hits = self._search(event, 1)
         if not hits or hits[0].score < self.min_score:
             return Match(self.name, 0.0, "")
         return Match(self.name, round(hits[0].score, 4), hits[0].path)

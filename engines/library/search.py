@@ -30,7 +30,8 @@ recall: the weighted share of the caption's words found; precision: the share of
 words the caption names (so ``door.wav`` beats ``door_knock_heavy_wood.wav`` for "door"), directly
 or (at 0.85) through a shared class (``tnt_explode`` beats ``tnt_ignite`` for "explosion"). When a
 planner class is given (``glass_shatter``), its words are scored the same way, a file having the
-class scores ``0.85 + 0.15 x`` that, and words is ``max(caption score, class score)``.
+class scores ``0.85 + 0.15 x`` that, and words is ``max(caption score, w x class score)`` with w the planner's ``class_score`` (1 for
+a lexicon phrase of the class, less for a stand-in: the class helps only as much as it is sure).
 
 With ``embed=True`` (the ``embed`` extra, MiniLM) a caption also has the classes nearest to it by
 meaning (cosine >= 0.55, two at most), covering all its words at 0.85 x similarity; the default
@@ -54,7 +55,7 @@ from .index import Entry, load_entries, load_label_names, resolve_index_path
 FIELD_WEIGHTS = {"name": 1.0, "category": 0.8, "description": 0.8, "folder": 0.5, "label": 0.6}
 LABEL_FULL_SCORE = 0.4
 MIN_LABEL_SCORE = 0.05  # a mean score under this is no evidence at all
-SYNONYM_WEIGHT = 1.0  # a caption word found through a class the file has: as sure as where it got it
+SYNONYM_WEIGHT = 0.9  # a caption word found through a class the file has (the word itself: 1.0)
 SYNONYM_NAMED = 0.85  # ... a filename word named through a class, for precision (the word itself first)
 HEARD_WEIGHT = 0.15  # tagged index: score = 0.85 x (words and classes) + 0.15 x (the tagger hears it)
 SIBLING_WEIGHT = 0.8  # ... through a class heard as the same sound (rain_light for "downpour")
@@ -291,8 +292,11 @@ class LibraryIndex:
                     classes[c] = (covered, sim)
         return classes
 
-    def search(self, caption: str, sound_class: str | None = None, k: int = 10) -> list[Hit]:
-        """The ``k`` best recordings for ``caption`` (score > 0), best first."""
+    def search(self, caption: str, sound_class: str | None = None, k: int = 10,
+               class_weight: float = CLASS_WEIGHT) -> list[Hit]:
+        """The ``k`` best recordings for ``caption`` (score > 0), best first. ``class_weight``
+        scales the planner class's help (the engine passes the planner's ``class_score``: a
+        stand-in class helps less)."""
         if not self.entries or k <= 0:
             return []
         terms = query_terms(caption)
@@ -306,7 +310,7 @@ class LibraryIndex:
                 words = 0.0 if cs is None else cs
                 cs = np.maximum(words, SYNONYM_NAMED * has + (1 - SYNONYM_NAMED) * words)
             if cs is not None:
-                score = CLASS_WEIGHT * cs if score is None else np.maximum(score, CLASS_WEIGHT * cs)
+                score = class_weight * cs if score is None else np.maximum(score, class_weight * cs)
         if score is None:
             return []
         score = self._with_heard(score, [*classes, *([sound_class] if sound_class else [])])
@@ -376,6 +380,6 @@ def open_index(index: "LibraryIndex | str | os.PathLike", embed: bool = False) -
 
 
 def search(index: "LibraryIndex | str | os.PathLike", caption: str, sound_class: str | None = None,
-           k: int = 10) -> list[Hit]:
+           k: int = 10, class_weight: float = CLASS_WEIGHT) -> list[Hit]:
     """The ``k`` best recordings of ``index`` (a LibraryIndex or an index path) for ``caption``."""
-    return open_index(index).search(caption, sound_class, k)
+    return open_index(index).search(caption, sound_class, k, class_weight)
