@@ -34,7 +34,7 @@ class scores ``0.85 + 0.15 x`` that, and words is ``max(caption score, w x class
 a lexicon phrase of the class, less for a stand-in: the class helps only as much as it is sure).
 
 With ``embed=True`` (the ``embed`` extra, MiniLM) a caption also has the classes nearest to it by
-meaning (cosine >= 0.55, two at most), covering all its words at 0.85 x similarity; the default
+meaning (cosine >= 0.55, two at most), covering all its words at 0.9 x similarity; the default
 path never imports it.
 """
 from __future__ import annotations
