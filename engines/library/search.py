@@ -10,7 +10,7 @@ counts once, at the best evidence found for it in a file, with that evidence's w
 | ... in the UCS category/subcategory or the embedded description | 0.8 |
 | ... in the folders | 0.5 |
 | ... in an AudioSet label YAMNet gives the file | 0.6, scaled by its mean score (full at 0.4) |
-| a synonym: the caption's phrase for a sound class (lexicon), and the file has that class too | the weight of where the file got it (name 1.0, ..., sound 0.6 x) |
+| a synonym: the caption's phrase for a sound class (lexicon), and the file has that class too | 0.9 x the weight of where the file got it (name 1.0, ..., sound 0.6 x) |
 | ... or a class heard as the same sound (same hit labels: rain_light for "downpour") | 0.8 x that |
 
 Run-together filename words made of two lexicon words are split ("blackcat" -> black, cat). A
@@ -30,8 +30,9 @@ recall: the weighted share of the caption's words found; precision: the share of
 words the caption names (so ``door.wav`` beats ``door_knock_heavy_wood.wav`` for "door"), directly
 or (at 0.85) through a shared class (``tnt_explode`` beats ``tnt_ignite`` for "explosion"). When a
 planner class is given (``glass_shatter``), its words are scored the same way, a file having the
-class scores ``0.85 + 0.15 x`` that, and words is ``max(caption score, w x class score)`` with w the planner's ``class_score`` (1 for
-a lexicon phrase of the class, less for a stand-in: the class helps only as much as it is sure).
+class scores ``0.85 + 0.15 x`` that, and words is ``max(caption score, w x class score)`` with w
+the planner's ``class_score`` (1 for a lexicon phrase of the class, less for a stand-in: the class
+helps only as much as it is sure).
 
 With ``embed=True`` (the ``embed`` extra, MiniLM) a caption also has the classes nearest to it by
 meaning (cosine >= 0.55, two at most), covering all its words at 0.9 x similarity; the default
