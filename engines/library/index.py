@@ -414,7 +414,10 @@ def load_entries(index_path: str | os.PathLike) -> list[Entry]:
     try:
         db = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
         try:
-            rows = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM files ORDER BY path").fetchall()
+            have = {r[1] for r in db.execute("PRAGMA table_info(files)")}
+            # an index of schema 1 (no loop region) reads as is until the next index run migrates it
+            cols = [c if c in have else f"-1 AS {c}" for c in _COLUMNS]
+            rows = db.execute(f"SELECT {', '.join(cols)} FROM files ORDER BY path").fetchall()
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
