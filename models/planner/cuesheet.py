@@ -10,6 +10,11 @@ in the words Wwise and FMOD users know (see ``examples/cues.toml`` and docs/plan
     text = "{weather} at the {location}: footsteps approach, then a sword is drawn"
     defaults = { location = "old bridge" }
 
+    [cues.front_door]               # pinned: rendered from these recordings of the library
+    text = "the front door slams"
+    files = ["door_*.ogg", "foley/doors/"]   # globs on file names or paths, folders (trailing /)
+    # category = "DOOR"             # or a UCS CatID / category: DOOR, DOORWood, doors
+
     [[curves]]                      # parameters drive layers (RTPC)
     parameter = "tension"
     target = "music.intensity"      # music.presence, stinger.probability, <layer>.intensity,
@@ -56,11 +61,28 @@ class CueSheetError(ValueError):
 
 
 @dataclass(frozen=True)
+class Pin:
+    """A cue pinned to recordings of the library: file globs/folders and/or a UCS category.
+    ``path`` and ``line`` locate the pin in its cue sheet, for the error when it matches nothing."""
+
+    files: tuple[str, ...] = ()
+    category: str = ""
+    path: str = ""
+    line: int | None = None
+
+    def describe(self) -> str:
+        parts = ([f"files = {list(self.files)}"] if self.files else []) + (
+            [f"category = {self.category!r}"] if self.category else [])
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
 class ScriptedCue:
     name: str
     text: str
     defaults: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
+    pin: Pin | None = None  # rendered from these recordings by the library engine
 
     @property
     def fields(self) -> list[str]:
@@ -99,6 +121,11 @@ class CueSheet:
                            f"(give it in the cue's args, the game state, or [defaults])")
         text = sc.text.format_map({k: v.replace("_", " ") for k, v in values.items()})
         return re.sub(r"\s+", " ", text).strip()
+
+    @property
+    def pins(self) -> dict[str, Pin]:
+        """cue name -> its pin, for the cues pinned to recordings."""
+        return {n: c.pin for n, c in self.cues.items() if c.pin is not None}
 
     def environment(self, kind: str, value: str) -> lx.Environment | None:
         return self.states.get(kind, {}).get((value or "").strip().lower())
@@ -227,11 +254,12 @@ def parse_cue_sheet(data: dict, path: str = "<cue sheet>", raw: str = "") -> Cue
             c = {"text": c}
         if not isinstance(c, dict):
             fail(line, f"cue {name!r} must be a table with text = \"...\"")
-        unknown = set(c) - {"text", "defaults", "args", "description"}
+        unknown = set(c) - {"text", "defaults", "args", "description", "files", "category"}
         if unknown:
             k = sorted(unknown)[0]
             fail(lines.key_after(line, k) or line, f"cue {name!r}: unknown key {k!r} "
-                 "(expected text, defaults, description)")
+                 "(expected text, defaults, description, files, category)")
+        pin = _pin(c, name, path, line, lines, fail)
         text = c.get("text")
         if not isinstance(text, str) or not text.strip():
             fail(lines.key_after(line, "text") or line, f"cue {name!r} needs a non-empty text = \"...\"")
@@ -246,7 +274,8 @@ def parse_cue_sheet(data: dict, path: str = "<cue sheet>", raw: str = "") -> Cue
         d = c.get("defaults", c.get("args", {}))
         if not isinstance(d, dict):
             fail(lines.key_after(line, "defaults") or line, f"cue {name!r}: defaults must be a table")
-        sheet.cues[name] = ScriptedCue(name, text, {k: str(v) for k, v in d.items()}, str(c.get("description", "")))
+        sheet.cues[name] = ScriptedCue(name, text, {k: str(v) for k, v in d.items()}, str(c.get("description", "")),
+                                       pin)
 
     curves = data.get("curves", [])
     if isinstance(curves, dict):
@@ -315,6 +344,26 @@ def parse_cue_sheet(data: dict, path: str = "<cue sheet>", raw: str = "") -> Cue
                  f"[matching] on_miss must be one of {', '.join(MISS_POLICIES)}, got {matching['on_miss']!r}")
         sheet.on_miss = matching["on_miss"]
     return sheet
+
+
+def _pin(c: dict, name: str, path: str, line, lines: _Lines, fail) -> Pin | None:
+    """``files = ["door_*.ogg", "doors/"]`` and/or ``category = "DOOR"`` of a cue, checked for form
+    (what they match is checked against the library: ``engines.library.pins``)."""
+    if "files" not in c and "category" not in c:
+        return None
+    files = c.get("files", [])
+    if isinstance(files, str):
+        files = [files]
+    at = lines.key_after(line, "files") or line
+    if not isinstance(files, list) or not all(isinstance(f, str) and f.strip() for f in files):
+        fail(at, f"cue {name!r}: files must be a list of file globs or folders, e.g. [\"door_*.ogg\"]")
+    category = c.get("category", "")
+    cat_at = lines.key_after(line, "category") or line
+    if not isinstance(category, str) or ("category" in c and not category.strip()):
+        fail(cat_at, f"cue {name!r}: category must be a UCS CatID or category, e.g. \"DOOR\"")
+    if not files and not category:
+        fail(at, f"cue {name!r}: files is empty")
+    return Pin(tuple(f.strip() for f in files), category.strip(), path, at if files else cat_at)
 
 
 def _environment(spec, kind, value, line, lines: _Lines, fail) -> lx.Environment:
