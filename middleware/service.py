@@ -19,6 +19,7 @@ from ..models import sound_classes
 from ..models.bridge import session_context
 from ..models.plan import EMOTIONS, SCENES, AudioFormat, Cue, GameState, Notice
 from ..models.planner import CueSheetWatcher, RulePlanner, make_timeline, plan_narrative
+from ..models.planner.cuesheet import CueSheetError
 from ..v1 import soundweaver_pb2 as pb
 from ..v1 import soundweaver_pb2_grpc as pb_grpc
 from . import wire
@@ -165,6 +166,8 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
         self.metrics = metrics or Metrics()
         self.planner = make_planner(config)
         self.cue_sheets = CueSheetWatcher(config.cues_file) if config.cues_file else None
+        if self.cue_sheets is not None:
+            self._check_pins(self.cue_sheets.sheet)  # a pin that matches nothing fails the start
         self.executor = ThreadPoolExecutor(max(1, config.render_workers), thread_name_prefix="render")
         self.pools: dict[str, ProcessPoolExecutor] = {}
         self.queues: dict[str, RenderQueue] = {}
@@ -243,14 +246,34 @@ class SoundweaverService(pb_grpc.SoundweaverServicer):
             except (OSError, ValueError) as exc:
                 log.warning("%s: not reloaded, keeping the one in use: %s", name, exc)
 
+    def _check_pins(self, sheet) -> None:
+        """CueSheetError naming the file and line of a cue pinned to recordings the served library
+        does not have (or pinned while no library is served)."""
+        if not sheet.pins:
+            return
+        library = self.engines.get("library")
+        if library is None:
+            name, pin = next(iter(sheet.pins.items()))
+            raise CueSheetError(pin.path or sheet.path, pin.line,
+                                f"cue {name!r} is pinned to recordings ({pin.describe()}) but no library is "
+                                f"served (serve --library INDEX)")
+        from ..engines.library.pins import check_pins
+        check_pins(sheet, library.index)
+
     def _reload_cue_sheet(self) -> None:
         """Designers edit the cue sheet while the game runs: new sessions and live ones pick it up;
         a broken edit keeps the last good sheet and tells every live session why."""
         if self.cue_sheets.poll():
-            log.info("cue sheet %s reloaded", self.cue_sheets.path)
-            for s in self.manager.sessions.values():
-                s.timeline.cue_sheet = self.cue_sheets.sheet
-        elif self.cue_sheets.error is not None:
+            try:
+                self._check_pins(self.cue_sheets.sheet)
+            except CueSheetError as exc:  # keep the last good sheet, as for a broken edit
+                self.cue_sheets.rollback(exc)
+            else:
+                log.info("cue sheet %s reloaded", self.cue_sheets.path)
+                for s in self.manager.sessions.values():
+                    s.timeline.cue_sheet = self.cue_sheets.sheet
+                return
+        if self.cue_sheets.error is not None:
             log.warning("cue sheet not reloaded: %s", self.cue_sheets.error)
             for s in self.manager.sessions.values():
                 s.notice(Notice("cue_sheet_error", f"cue sheet not reloaded (keeping the last good one): "

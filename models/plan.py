@@ -99,6 +99,23 @@ class Cue:
     at_s: float | None = None  # session time to start at; None: as soon as possible
 
 
+@dataclass(frozen=True)
+class Pin:
+    """A cue sheet pin: the cue is rendered from chosen recordings of the library (file globs or
+    folders, and/or a UCS category). ``path`` and ``line`` locate the pin in its cue sheet, for
+    the error when it matches nothing (``engines.library.pins``)."""
+
+    files: tuple[str, ...] = ()
+    category: str = ""
+    path: str = ""
+    line: int | None = None
+
+    def describe(self) -> str:
+        parts = ([f"files = {list(self.files)}"] if self.files else []) + (
+            [f"category = {self.category!r}"] if self.category else [])
+        return ", ".join(parts)
+
+
 @dataclass
 class SoundEvent:
     """One planned sound: what (caption, class), when, how long, with what emotion, in what scene."""
@@ -126,6 +143,7 @@ class SoundEvent:
     match_score: float = 1.0  # the routed engine's score for this caption (0..1)
     match: str = ""  # what that engine uses: a class, a file
     miss: bool = False  # no engine renders it above the threshold: a no_match Notice was sent
+    pin: Pin | None = None  # from a pinned cue: the library renders it from those recordings
 
     @property
     def end_s(self) -> float:

@@ -210,3 +210,38 @@ def test_a_reindexed_library_is_picked_up_while_serving(tmp_path):
         s.stop()
     assert after.engine == "library" and after.match.endswith("zorblaxophone_gronk.ogg") and not after.miss, after
     assert any("library: reloaded" in line for line in s.lines), "".join(s.lines)[-2000:]
+
+
+# ------------------------------------------------------------------------------ cue sheet pins, served
+@needs_sounds
+def test_a_pinned_cue_plays_its_recordings_live_and_a_bad_pin_fails_the_start(library_index, tmp_path):
+    """A designer pins `front_door` to the steel door recordings: a live session that sends the
+    scripted cue hears one of them, even though the words ("something happens") match nothing."""
+    sheet = tmp_path / "cues.toml"
+    sheet.write_text('[cues.front_door]\ntext = "something happens at the front"\n'
+                     'files = ["doors_steel_door_*.ogg"]\n')
+    s = ServerProcess("--library", str(library_index), "--cues", str(sheet))
+    try:
+        async def go():
+            events = {}
+            async with SessionClient(s.address, FMT) as c:
+                cue = await c.cue(script="front_door")
+                async for msg in c.messages():
+                    kind = msg.WhichOneof("kind")
+                    if kind == "audio":
+                        await c.ack(msg.audio.start_frame + msg.audio.frames)
+                    elif kind == "plan":
+                        events.update({e.id: e for e in msg.plan.events if e.cue_id == cue})
+                    if any(e.state == pb.EVENT_STATE_PLAYED for e in events.values()):
+                        return events
+        events = run(go())
+    finally:
+        s.stop()
+    played = [e for e in events.values() if e.state == pb.EVENT_STATE_PLAYED]
+    assert played and all(e.engine == "library" and "doors_steel_door_" in e.match and not e.miss for e in played)
+
+    sheet.write_text('[cues.front_door]\ntext = "a door"\n\nfiles = ["no_such_door_*.wav"]\n')
+    out = subprocess.run([sys.executable, "-m", "soundweaver.middleware.cli", "serve", "--port", "0",
+                          "--library", str(library_index), "--cues", str(sheet)],
+                         capture_output=True, text=True, timeout=120, env=_env())
+    assert out.returncode == 2 and "cues.toml:4" in out.stderr and "matches no recording" in out.stderr, out.stderr

@@ -66,6 +66,5 @@ def check_pins(sheet: CueSheet, index: LibraryIndex) -> None:
 
 
 def pin_of(event) -> Pin | None:
-    """The pin an event carries (set by the timeline from its cue's pin), or None."""
-    pin = getattr(event, "pin", None)
-    return pin if isinstance(pin, Pin) else None
+    """The pin an event carries (``SoundEvent.pin``, set by the timeline from its cue's pin)."""
+    return event.pin

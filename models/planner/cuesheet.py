@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from .. import sound_classes
-from ..plan import MISS_POLICIES, SCENES, Cue, GameState
+from ..plan import MISS_POLICIES, SCENES, Cue, GameState, Pin
 from . import curves as cv
 from . import lexicon as lx
 
@@ -58,22 +58,6 @@ class CueSheetError(ValueError):
         self.path, self.line, self.reason = str(path), line, reason
         where = f"{path}:{line}" if line else f"{path}"
         super().__init__(f"{where}: {reason}")
-
-
-@dataclass(frozen=True)
-class Pin:
-    """A cue pinned to recordings of the library: file globs/folders and/or a UCS category.
-    ``path`` and ``line`` locate the pin in its cue sheet, for the error when it matches nothing."""
-
-    files: tuple[str, ...] = ()
-    category: str = ""
-    path: str = ""
-    line: int | None = None
-
-    def describe(self) -> str:
-        parts = ([f"files = {list(self.files)}"] if self.files else []) + (
-            [f"category = {self.category!r}"] if self.category else [])
-        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -421,6 +405,7 @@ class CueSheetWatcher:
     def __init__(self, path):
         self.path = os.fspath(path)
         self.sheet = load_cue_sheet(self.path)  # the first load must succeed
+        self._previous = self.sheet
         self.error: CueSheetError | None = None
 
     def poll(self) -> bool:
@@ -439,5 +424,12 @@ class CueSheetWatcher:
             self.error = exc
             self.sheet.mtime_ns = mtime  # report once per change
             return False
-        self.sheet, self.error = new, None
+        self.sheet, self._previous, self.error = new, self.sheet, None
         return True
+
+    def rollback(self, error: "CueSheetError") -> None:
+        """The sheet just loaded cannot be used (a pin matches nothing): keep the one before it and
+        report ``error`` as for a broken edit."""
+        mtime = self.sheet.mtime_ns
+        self.sheet, self.error = self._previous, error
+        self.sheet.mtime_ns = mtime  # report once per change

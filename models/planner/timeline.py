@@ -374,10 +374,13 @@ class RuleTimeline(Timeline):
         # (the game already plays them), the cue's sounds start at once instead of a second late.
         lead = min((e.start_s for e in kept), default=0.0) if len(kept) < len(d.events) else 0.0
         lead = min(lead, MAX_DROPPED_LEAD_IN_S)
+        pin = self.cue_sheet.cues[cue.script].pin if cue.script and self.cue_sheet is not None \
+            and cue.script in self.cue_sheet.cues else None
         for e in sorted(d.events, key=lambda e: e.start_s):
             if any(e is x for x in drop):
                 continue
-            ev = e.replace(start_s=t0 + max(0.0, e.start_s - lead), cue_id=cue.cue_id, scene=e.scene or self.scene)
+            ev = e.replace(start_s=t0 + max(0.0, e.start_s - lead), cue_id=cue.cue_id, scene=e.scene or self.scene,
+                           pin=pin if e.sound_class != "music_bed" else None)
             if any(e is x for x in spanning):
                 key = f"cue:{bed_group(e.sound_class)}"
                 if state_plays(e):
