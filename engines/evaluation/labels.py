@@ -50,7 +50,7 @@ HIT_LABELS: dict[str, tuple[str, ...]] = {
     # impacts
     "glass_shatter": ("Glass", "Shatter", "Breaking", "Smash, crash"),
     "wood_break": ("Wood", "Crack", "Splinter", "Breaking", "Chop"),
-    "metal_clang": ("Clang", "Ding", "Ping"),
+    "metal_clang": ("Clang", "Ding", "Ping", "Hammer", "Chink, clink"),
     "body_fall": ("Thump, thud", "Thunk"),
     "explosion": ("Explosion", "Boom", "Eruption", "Artillery fire", "Burst, pop"),
     "debris": ("Clatter", "Smash, crash", "Breaking", "Crushing"),

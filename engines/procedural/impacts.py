@@ -76,18 +76,46 @@ def glass_clink(p: Params) -> np.ndarray:
 
 
 def metal_clang(p: Params) -> np.ndarray:
+    """Steel struck by a hammer, as on an anvil: a blow, the hammer's rebound taps on the face, the
+    next blow, in a smith's loose rhythm (about two blows a second, each followed by 1-2 taps).
+
+    A steel block rings brightly: dozens of modes, densely and irregularly spaced between ~1 and
+    8 kHz (a thick block's bending and torsion modes: no pitch, a clang rather than a bell), each
+    split into a beating pair; the contact is a very sharp, bright click. A blow on the workpiece
+    is damped by it (a shorter ring and the thump of hammer and bar), a tap on the bare face
+    rings about twice as long."""
     rng, n, sr = p.rng, p.n, p.sr
-    f0 = rng.uniform(180, 420)
-    # Free plate/bar ratios, each mode doubled slightly apart so it beats like real metal.
-    ratios = np.array([1.0, 2.76, 5.40, 8.93, 13.34, 1.51, 3.9])
-    freqs = np.concatenate([f0 * ratios, f0 * ratios * 1.006])
-    t60 = np.tile(rng.uniform(0.6, 1.6, len(ratios)) * np.array([1.0, 0.9, 0.7, 0.5, 0.35, 0.8, 0.6]), 2)
-    gains = np.tile(np.array([1.0, 0.7, 0.5, 0.35, 0.25, 0.4, 0.4]), 2) * 0.5
-    x = strike(rng, n, sr, freqs, t60, gains, 0.002)
-    x += dsp.highpass(dsp.white(rng, n) * dsp.exp_decay(n, 0.02, sr), 2000.0, sr) * F32(0.3)
-    x = np.roll(x, int(0.01 * sr))
-    x[: int(0.01 * sr)] = 0.0
-    return dsp.widen(rng, x, sr, 0.002)
+    out = np.zeros(n, dtype=F32)
+    f = np.sort(np.exp(rng.uniform(np.log(1000.0), np.log(8000.0), 24)))
+    gains = (f / f[0]) ** -0.3 * rng.uniform(0.5, 1.0, f.size)
+    t60_free = rng.uniform(0.16, 0.28) * (f / f[0]) ** -0.5
+    freqs = np.concatenate([f, f * 1.004])
+    gains2 = np.concatenate([gains, gains * 0.6]) * 0.3
+
+    def hit(m: int, damp: float, force: float) -> np.ndarray:
+        m = min(m, int(1.2 * sr))
+        x = dsp.modal_ring(m, sr, freqs * rng.uniform(0.998, 1.002), np.tile(t60_free * damp, 2), gains2 * force, rng)
+        k = min(m, int(0.01 * sr))
+        x[:k] += dsp.highpass(dsp.white(rng, k), 2000.0, sr) * dsp.exp_decay(k, 0.003, sr) * F32(4.0 * force)
+        return x
+
+    period = rng.uniform(0.42, 0.6)
+    t = rng.uniform(0.01, 0.03)
+    while t < p.duration - 0.1:
+        a = int(t * sr)
+        x = hit(n - a, 0.5, 1.0)
+        tm = min(x.size, int(0.12 * sr))
+        x[:tm] += dsp.lowpass(dsp.white(rng, tm) * dsp.attack_decay(tm, 0.0005, 0.04, sr), 900.0, sr) * F32(1.2)
+        dsp.add_at(out, a, x * F32(rng.uniform(0.85, 1.0)))
+        # Rebound taps: the hammer bounced on the bare face, ringing freely.
+        tt = t
+        for k in range(int(rng.integers(1, 3))):
+            tt += rng.uniform(0.1, 0.17)
+            b = int(tt * sr)
+            if b < n - int(0.05 * sr):
+                dsp.add_at(out, b, hit(n - b, 1.0, rng.uniform(0.3, 0.5) / (1 + k)))
+        t += period * rng.uniform(0.6, 1.4)
+    return dsp.widen(rng, out, sr, 0.002)
 
 
 def sword_clash(p: Params) -> np.ndarray:
