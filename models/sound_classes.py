@@ -60,6 +60,7 @@ SOUND_CLASSES: tuple[SoundClass, ...] = (
     _c("twig_snap", "impacts", F, 0.5, False, "a twig snapping"),
     _c("sword_clash", "impacts", F, 2.0, False, "metal blades clashing"),
     _c("glass_clink", "impacts", F, 1.5, False, "glasses clinking"),
+    _c("pop", "impacts", F, 1.0, False, "a balloon or cork popping"),
     # doors and mechanisms
     _c("door_creak", "doors", F, 2.5, False, "door creaking open"),
     _c("door_slam", "doors", F, 1.2, False, "door slamming shut"),
@@ -135,6 +136,7 @@ SOUND_CLASSES: tuple[SoundClass, ...] = (
     _c("automatic_fire", "weapons", F, 3.0, False, "machine-gun fire"),
     _c("bow_arrow", "weapons", F, 1.5, False, "a bowstring, an arrow whizzing and thunking home"),
     _c("punch", "weapons", F, 1.0, False, "a punch landing"),
+    _c("sword_draw", "weapons", F, 1.5, False, "a sword drawn from its scabbard"),
     # more vehicles
     _c("helicopter", "vehicles", F, 6.0, False, "a helicopter flying over"),
     _c("motorcycle", "vehicles", F, 5.0, False, "a motorcycle revving and riding off"),

@@ -240,8 +240,31 @@ def rock_rumble(p: Params) -> np.ndarray:
     return out + knocks * F32(0.3) * env[:, None]
 
 
+def pop(p: Params) -> np.ndarray:
+    """A balloon (or a cork, a bubble of wrap) bursting: the skin tears faster than the air can
+    follow, so the stored overpressure leaves as one sharp N-shaped pressure pulse (~1 ms; a
+    broadband bang, its energy peaking 1-4 kHz for a party balloon), the torn rubber slaps (a
+    short low flutter), and the room answers with a short bright tail."""
+    rng, n, sr = p.rng, p.n, p.sr
+    a = int(rng.uniform(0.02, 0.06) * sr)
+    m = min(n - a, int(0.3 * sr))
+    dry = np.zeros(n, dtype=F32)
+    # The N-wave: a jump to the overpressure, a linear fall through zero to the suction, a jump back.
+    w = max(4, int(rng.uniform(0.0006, 0.0015) * sr))
+    nwave = np.linspace(1.0, -1.0, w, dtype=F32)
+    x = np.zeros(m, dtype=F32)
+    x[:w] = nwave * F32(3.0)
+    # The burst itself is rough: turbulent noise as the air rushes out, over a few ms.
+    x += dsp.bandpass(dsp.white(rng, m), 700.0, 9000.0, sr) * dsp.attack_decay(m, 0.0002, rng.uniform(0.012, 0.025), sr) * F32(1.0)
+    # Rubber flaps snapping back: a brief low flutter.
+    x += dsp.bandpass(dsp.white(rng, m), 150.0, 700.0, sr) * dsp.attack_decay(m, 0.001, 0.04, sr) * F32(0.6)
+    dry[a:a + m] = x
+    out = dsp.reverb_tail(rng, dry, sr, rng.uniform(0.3, 0.6), 0.25, 0.01, 6000.0)
+    return out
+
+
 GENERATORS = {
     "glass_shatter": glass_shatter, "wood_break": wood_break, "metal_clang": metal_clang, "body_fall": body_fall,
     "explosion": explosion, "debris": debris, "rock_rumble": rock_rumble, "twig_snap": twig_snap,
-    "sword_clash": sword_clash, "glass_clink": glass_clink,
+    "sword_clash": sword_clash, "glass_clink": glass_clink, "pop": pop,
 }
