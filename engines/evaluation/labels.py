@@ -56,6 +56,7 @@ HIT_LABELS: dict[str, tuple[str, ...]] = {
     "debris": ("Clatter", "Smash, crash", "Breaking", "Crushing"),
     "rock_rumble": ("Rumble",),
     "twig_snap": ("Crack", "Wood", "Breaking", "Splinter"),
+    "wood_creak": ("Creak", "Squeak", "Wood"),
     "pop": ("Burst, pop", "Bang"),
     "sword_draw": ("Whoosh, swoosh, swish", "Clang", "Chink, clink", "Scrape"),
     "sword_clash": ("Clang", "Ding", "Zing", "Chink, clink", "Ping"),

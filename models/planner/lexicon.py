@@ -109,7 +109,7 @@ LEXICON: dict[str, list[str]] = {
         "lapping", "lap against", "water lapping", "lapping water", "hull", "dock", "pier",
         "jetty", "harbor", "harbour", "marina", "boat", "rowboat", "moored", "mooring",
         "wharf", "lake", "pond", "lagoon", "water against", "gentle water", "calm water",
-        "ripple", "rippling", "?ship creak", "canal boat", "ferry",
+        "ripple", "rippling", "canal boat", "ferry",
     ],
     # footsteps (generic words; see SURFACES)
     "@footsteps": [
@@ -237,13 +237,19 @@ LEXICON: dict[str, list[str]] = {
     ],
     # doors and mechanisms
     "door_creak": [
-        "hull groan@2.5", "hull creak@2.5", "rope creak@2.5", "ropes creak@2.5", "timber creak@2.5", "mast creak@2.5",
         "~groan", "door groan@2", "hinge groan@2", "?door slide@2", "?doors slide@2", "?sliding door@2",
         "door", "door creak", "creaking door", "creak", "creaky", "creaking", "door open",
         "open door", "door swing", "groan of a door", "hinge", "hinges", "squeaky door",
         "door ajar", "trapdoor", "hatch", "cellar door", "wardrobe", "cupboard", "cabinet",
-        "chest open", "lid creak", "floor creak@0.9", "drawer", "shutter", "shutters",
+        "chest open", "lid creak", "drawer", "shutter", "shutters",
         "coffin", "crypt door", "old door", "wooden door",
+    ],
+    "wood_creak": [
+        "hull groan@2.5", "hull creak@2.5", "rope creak@2.5", "ropes creak@2.5", "timber creak@2.5", "timbers creak@2.5",
+        "mast creak@2.5", "ship creak@2.5", "boat creak@2.5", "rigging creak@2.5", "rigging@1.5", "deck creak@2.5",
+        "beam creak@2.5", "floorboards creak@3", "floorboard creak@3", "creaking floorboards@3", "plank creak@2.5",
+        "rope under load@3", "taut rope@2", "timbers groan@2.5", "creaking timber@2.5", "creaking ship@2.5",
+        "creaking hull@2.5", "ship groan@2.5", "rope strain@2.5", "ropes strain@2.5",
     ],
     "door_slam": [
         "door slam", "slam", "slamming", "slammed", "slam shut", "door shut", "shut",
