@@ -45,13 +45,16 @@ def _fire(p: Params, cluster_rate: float, clicks: float, roar_level: float, roar
     # Crackle comes in bursts (a log catching), so the rate wanders; left and right are
     # different logs.
     out = np.zeros((n, 2), dtype=F32)
+    # A bed is a texture, not an event: no crackle or pop right at its edges (segments join).
+    edges = dsp.segment_env(n, [(0.0, 0.0), (0.15, 0.0), (0.3, 1.0), (p.duration - 0.3, 1.0),
+                                (p.duration - 0.15, 0.0), (p.duration, 0.0)], sr) if p.duration > 0.8 else np.ones(n, F32)
     for c in range(2):
-        rate = cluster_rate * (dsp.smooth_random(rng, n, 1.2, sr, 0.0, 1.0) ** F32(2.0) * 1.8 + 0.15)
+        rate = cluster_rate * edges * (dsp.smooth_random(rng, n, 1.2, sr, 0.0, 1.0) ** F32(2.0) * 1.8 + 0.15)
         out[:, c] = crackle(rng, n, sr, rate, clicks)
     # Pops: rarer, louder and lower (a bigger pocket): a burst of a few ms with a short body
     # resonance in the 500 Hz - 2 kHz range, and a snap on top.
     L = int(0.05 * sr)
-    for t in dsp.poisson_times(rng, pops_per_s, n, sr):
+    for t in dsp.poisson_times(rng, pops_per_s * edges, n, sr):
         exc = dsp.white(rng, L) * dsp.exp_decay(L, 0.006, sr)
         pop = dsp.bandpass(exc, rng.uniform(400, 900), rng.uniform(2000, 5000), sr) * F32(1.5) + exc * F32(0.4)
         dsp.add_at(out, int(t), dsp.pan(pop * F32(rng.uniform(0.6, 1.5)), rng.uniform(-0.6, 0.6)))

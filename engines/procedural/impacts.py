@@ -92,28 +92,33 @@ def metal_clang(p: Params) -> np.ndarray:
     freqs = np.concatenate([f, f * 1.004])
     gains2 = np.concatenate([gains, gains * 0.6]) * 0.3
 
-    def hit(m: int, damp: float, force: float) -> np.ndarray:
-        m = min(m, int(1.2 * sr))
-        x = dsp.modal_ring(m, sr, freqs * rng.uniform(0.998, 1.002), np.tile(t60_free * damp, 2), gains2 * force, rng)
+    def hit(damp: float) -> np.ndarray:
+        m = int((t60_free.max() * damp + 0.02) * sr)  # until rung out 60 dB
+        x = dsp.modal_ring(m, sr, freqs * rng.uniform(0.998, 1.002), np.tile(t60_free * damp, 2), gains2, rng)
         k = min(m, int(0.01 * sr))
-        x[:k] += dsp.highpass(dsp.white(rng, k), 2000.0, sr) * dsp.exp_decay(k, 0.003, sr) * F32(4.0 * force)
+        x[:k] += dsp.highpass(dsp.white(rng, k), 2000.0, sr) * dsp.exp_decay(k, 0.003, sr) * F32(4.0)
         return x
 
+    # The same anvil struck at (nearly) the same spots: two takes of each kind of hit, reused.
+    blows = []
+    for _ in range(2):
+        x = hit(0.5)
+        tm = min(x.size, int(0.12 * sr))
+        x[:tm] += dsp.lowpass(dsp.white(rng, tm) * dsp.attack_decay(tm, 0.0005, 0.04, sr), 900.0, sr) * F32(1.2)
+        blows.append(x)
+    taps = [hit(1.0) for _ in range(2)]
     period = rng.uniform(0.42, 0.6)
     t = rng.uniform(0.01, 0.03)
     while t < p.duration - 0.1:
-        a = int(t * sr)
-        x = hit(n - a, 0.5, 1.0)
-        tm = min(x.size, int(0.12 * sr))
-        x[:tm] += dsp.lowpass(dsp.white(rng, tm) * dsp.attack_decay(tm, 0.0005, 0.04, sr), 900.0, sr) * F32(1.2)
-        dsp.add_at(out, a, x * F32(rng.uniform(0.85, 1.0)))
+        # The blow on the workpiece: damped ring plus the thump of hammer and bar.
+        dsp.add_at(out, int(t * sr), blows[int(rng.integers(0, 2))] * F32(rng.uniform(0.85, 1.0)))
         # Rebound taps: the hammer bounced on the bare face, ringing freely.
         tt = t
         for k in range(int(rng.integers(1, 3))):
             tt += rng.uniform(0.1, 0.17)
             b = int(tt * sr)
             if b < n - int(0.05 * sr):
-                dsp.add_at(out, b, hit(n - b, 1.0, rng.uniform(0.3, 0.5) / (1 + k)))
+                dsp.add_at(out, b, taps[int(rng.integers(0, 2))] * F32(rng.uniform(0.3, 0.5) / (1 + k)))
         t += period * rng.uniform(0.6, 1.4)
     return dsp.widen(rng, out, sr, 0.002)
 
@@ -253,13 +258,13 @@ def pop(p: Params) -> np.ndarray:
     w = max(4, int(rng.uniform(0.0006, 0.0015) * sr))
     nwave = np.linspace(1.0, -1.0, w, dtype=F32)
     x = np.zeros(m, dtype=F32)
-    x[:w] = nwave * F32(3.0)
-    # The burst itself is rough: turbulent noise as the air rushes out, over a few ms.
-    x += dsp.bandpass(dsp.white(rng, m), 700.0, 9000.0, sr) * dsp.attack_decay(m, 0.0002, rng.uniform(0.012, 0.025), sr) * F32(1.0)
+    x[:w] = nwave * F32(1.5)
+    # The burst itself is rough: turbulent noise as the air rushes out and the skin shreds, ~10 ms.
+    x += dsp.bandpass(dsp.white(rng, m), 700.0, 9000.0, sr) * dsp.attack_decay(m, 0.0002, rng.uniform(0.05, 0.09), sr) * F32(1.0)
     # Rubber flaps snapping back: a brief low flutter.
     x += dsp.bandpass(dsp.white(rng, m), 150.0, 700.0, sr) * dsp.attack_decay(m, 0.001, 0.04, sr) * F32(0.6)
     dry[a:a + m] = x
-    out = dsp.reverb_tail(rng, dry, sr, rng.uniform(0.3, 0.6), 0.25, 0.01, 6000.0)
+    out = dsp.reverb_tail(rng, dry, sr, rng.uniform(0.4, 0.7), 0.4, 0.01, 5000.0)
     return out
 
 
