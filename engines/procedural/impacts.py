@@ -146,20 +146,28 @@ def sword_clash(p: Params) -> np.ndarray:
 
 
 def wood_break(p: Params) -> np.ndarray:
+    """Wood giving way (a falling tree, a door or crate smashed): the fibres crack a few times in
+    quick succession (broadband snaps ringing the wood's low modes), splinter (a dense rip of tiny
+    snaps), then the mass crashes down: a heavy hit (a thud under the burst of everything breaking
+    at once, rough as branches and pieces give one after another) and the pieces bouncing."""
     rng, n, sr = p.rng, p.n, p.sr
     out = np.zeros((n, 2), dtype=F32)
-    # A few cracks as the fibres give, then splinters, then the pieces land.
     t = 0.02
-    m = int(0.4 * sr)
-    for k in range(int(rng.integers(2, 5))):
-        crack = strike(rng, m, sr, rng.uniform(180, 1200, 5), rng.uniform(0.04, 0.15, 5), rng.uniform(0.3, 1.0, 5), 0.003)
-        crack += dsp.bandpass(dsp.white(rng, m) * dsp.exp_decay(m, 0.03, sr), 800.0, 6000.0, sr) * F32(0.8)
+    m = int(0.3 * sr)
+    for k in range(int(rng.integers(2, 4))):
+        crack = strike(rng, m, sr, rng.uniform(200, 1500, 5), rng.uniform(0.03, 0.1, 5), rng.uniform(0.3, 1.0, 5), 0.002)
+        crack += dsp.bandpass(dsp.white(rng, m) * dsp.exp_decay(m, 0.02, sr), 600.0, 7000.0, sr) * F32(2.0)
         dsp.add_at(out, int(t * sr), dsp.pan(crack * F32(rng.uniform(0.5, 1.0)), rng.uniform(-0.3, 0.3)))
-        t += rng.uniform(0.02, 0.12)
-    out += shower(p, t, 250, 0.08, (1500, 5000), (0.015, 0.03)) * F32(0.8)
-    land = int(min(p.duration - 0.3, t + rng.uniform(0.25, 0.5)) * sr)
-    thud = strike(rng, int(0.3 * sr), sr, rng.uniform(120, 400, 3), (0.1, 0.08, 0.06), (1.0, 0.6, 0.4), 0.005)
-    dsp.add_at(out, land, dsp.pan(thud * F32(0.6), rng.uniform(-0.3, 0.3)))
+        t += rng.uniform(0.03, 0.1)
+    out += shower(p, t, 300, 0.1, (1500, 5000), (0.01, 0.03)) * F32(2.0)
+    land = min(p.duration - 0.4, t + rng.uniform(0.15, 0.3))
+    a = int(land * sr)
+    cm = n - a
+    hit = dsp.white(rng, cm) * dsp.attack_decay(cm, 0.002, 0.35, sr)
+    crash = dsp.lowpass(hit, 250.0, sr) * F32(3.0) + dsp.bandpass(hit, 300.0, 6000.0, sr) * F32(1.5)
+    crash = crash * dsp.smooth_random(rng, cm, 30.0, sr, 0.4, 1.0)
+    dsp.add_at(out, a, dsp.widen(rng, crash, sr, 0.004))
+    out += shower(p, land + 0.01, 120, 0.3, (250, 2500), (0.02, 0.06), modes=(1.0, 1.7, 2.9)) * F32(1.5)
     return out
 
 

@@ -148,6 +148,8 @@ LEXICON: dict[str, list[str]] = {
         "branch break", "beam crack", "axe", "hack", "wood chop",
         "log split", "splitting log", "crack@0.9", "~wood", "~wooden", "barricade",
         "smash@0.9", "crash through", "crate",
+        "fell tree@2.5", "fells tree@2.5", "felled tree@2.5", "tree crash@2.5", "tree falls@2.5", "oak falls@2.5",
+        "tree crashes@2.5", "tree topples@2.5", "tree crash ground@3.5", "fells@2", "felled@2", "tree come down@2.5",
     ],
     "metal_clang": [
         "shell casing@2.5", "casing@1.5", "casings@1.5", "brass casing@2.5", "bullet casing@2.5",
