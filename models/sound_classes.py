@@ -68,7 +68,7 @@ SOUND_CLASSES: tuple[SoundClass, ...] = (
     _c("keys_jingle", "doors", F, 1.5, False, "keys jingling"),
     _c("valve_clank", "doors", F, 1.5, False, "valve or pipe clanking"),
     _c("clock_tick", "doors", A, 8.0, True, "clock ticking"),
-    _c("wood_creak", "doors", A, 8.0, True, "timbers, ropes or floorboards creaking under load"),
+    _c("wood_creak", "doors", F, 5.0, False, "timbers, ropes or floorboards creaking under load"),
     # vehicles
     _c("car_engine", "vehicles", F, 5.0, False, "car engine running, revving, pulling away"),
     _c("tire_skid", "vehicles", F, 1.8, False, "tires skidding, brakes screeching"),

@@ -1,6 +1,14 @@
 """Impacts and breaks: modal resonators struck by short noise bursts (glass, metal, wood, stone),
 granular showers of fragments whose rate decays (shatter, debris), and low-passed noise bodies for
-heavy, soft or huge things (body fall, explosion, rumble)."""
+heavy, soft or huge things (body fall, explosion, rumble).
+
+``metal_clang``  hammer on steel (an anvil): blows damped by the workpiece, each followed by 1-2
+                 rebound taps ringing freely; dense inharmonic modes 1-8 kHz, a sharp bright click.
+``wood_break``   cracks, splintering, then the crash of the mass landing (a tree, a door, a crate)
+                 and the pieces bouncing.
+``pop``          a balloon or cork bursting: an N-shaped pressure pulse (~1 ms), tens of ms of rushing
+                 air, the rubber's low flutter and a short room tail.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -267,12 +275,12 @@ def pop(p: Params) -> np.ndarray:
     nwave = np.linspace(1.0, -1.0, w, dtype=F32)
     x = np.zeros(m, dtype=F32)
     x[:w] = nwave * F32(1.5)
-    # The burst itself is rough: turbulent noise as the air rushes out and the skin shreds, ~10 ms.
-    x += dsp.bandpass(dsp.white(rng, m), 700.0, 9000.0, sr) * dsp.attack_decay(m, 0.0002, rng.uniform(0.05, 0.09), sr) * F32(1.0)
+    # The burst itself is rough: turbulent noise as the air rushes out and the skin shreds (tens of ms).
+    x += dsp.bandpass(dsp.white(rng, m), 700.0, 9000.0, sr) * dsp.attack_decay(m, 0.0002, rng.uniform(0.08, 0.14), sr) * F32(1.0)
     # Rubber flaps snapping back: a brief low flutter.
     x += dsp.bandpass(dsp.white(rng, m), 150.0, 700.0, sr) * dsp.attack_decay(m, 0.001, 0.04, sr) * F32(0.6)
     dry[a:a + m] = x
-    out = dsp.reverb_tail(rng, dry, sr, rng.uniform(0.4, 0.7), 0.4, 0.01, 5000.0)
+    out = dsp.reverb_tail(rng, dry, sr, rng.uniform(0.6, 1.0), 0.6, 0.01, 5000.0)
     return out
 
 

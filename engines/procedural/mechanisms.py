@@ -1,5 +1,10 @@
 """Doors and mechanisms: stick-slip friction (creaks, squeaks) exciting wood or metal resonances,
-slams as low panel modes plus a latch click, jingles and clanks as struck metal modes, clock ticks."""
+slams as low panel modes plus a latch click, jingles and clanks as struck metal modes, clock ticks.
+
+``wood_creak``  timbers and ropes under a changing load (a ship on the swell, old floorboards, a
+                rope over a beam): slow stick-slip whose slip rate (the creak's pitch) glides and
+                wanders, knocking damped plank modes, from one to three sources at each roll.
+"""
 from __future__ import annotations
 
 import numpy as np
