@@ -128,7 +128,8 @@ def sword_draw(p: Params) -> np.ndarray:
     # The draw: friction noise (fluttering at the stick-slip rate) excites the blade's modes; the
     # scrape climbs as the blade slides out (the contact moves towards the thin tip, which rings
     # higher) and brightens with speed.
-    dm = int(rng.uniform(0.5, 0.8) * sr)
+    # A slow draw (a longer event) is a longer scrape; the ring and the swing follow it.
+    dm = int(float(np.clip(rng.uniform(0.33, 0.53) * p.duration, 0.3, 1.6)) * sr)
     k = np.linspace(0.0, 1.0, dm).astype(F32)
     speed = np.maximum(np.sin(np.pi * np.clip(k * 1.05, 0.0, 1.0)), 0.0) ** F32(0.5) * (F32(0.6) + F32(0.4) * k)
     rough = dsp.smooth_random(rng, dm, 120.0, sr, 0.3, 1.0) * speed
