@@ -63,7 +63,7 @@ def _fire(p: Params, cluster_rate: float, clicks: float, roar_level: float, roar
     noise = dsp.white(rng, 2 * n).reshape(n, 2)
     roar = dsp.lowpass(noise, roar_fc, sr, order=2) + dsp.lowpass(noise, roar_fc * 0.3, sr, order=2) * F32(1.5)
     # Hiss: gas and steam escaping the wood, faint and high.
-    hiss = dsp.bandpass(dsp.white(rng, 2 * n).reshape(n, 2), 2500.0, 8000.0, sr) * F32(0.03)
+    hiss = dsp.bandpass(noise, 2500.0, 8000.0, sr) * F32(0.03)  # the same turbulence, its top band
     return roar * flick * F32(roar_level) + hiss + out
 
 
