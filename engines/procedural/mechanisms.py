@@ -196,7 +196,7 @@ def creak(rng: np.random.Generator, m: int, sr: int, rate_lo: float, rate_hi: fl
 
 def wood_creak(p: Params) -> np.ndarray:
     """Timbers and ropes under a changing load: a ship rolling on the swell (or old floorboards,
-    a rope on a beam). Creaks come with each roll, 3-7 s apart, one to three sources at a time
+    a rope on a beam). Creaks come with each roll, 2-4 s apart, one to three sources at a time
     (the hull's planks low and slow, the mast's step, a rope over wood higher and tighter), each
     in its own place in the stereo field."""
     rng, n, sr = p.rng, p.n, p.sr
