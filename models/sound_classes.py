@@ -61,6 +61,7 @@ SOUND_CLASSES: tuple[SoundClass, ...] = (
     _c("twig_snap", "impacts", F, 0.5, False, "a twig snapping"),
     _c("sword_clash", "impacts", F, 2.0, False, "metal blades clashing"),
     _c("glass_clink", "impacts", F, 1.5, False, "glasses clinking"),
+    _c("pop", "impacts", F, 1.0, False, "a balloon or cork popping"),
     # doors and mechanisms
     _c("door_creak", "doors", F, 2.5, False, "door creaking open"),
     _c("door_slam", "doors", F, 1.2, False, "door slamming shut"),
@@ -68,6 +69,7 @@ SOUND_CLASSES: tuple[SoundClass, ...] = (
     _c("keys_jingle", "doors", F, 1.5, False, "keys jingling"),
     _c("valve_clank", "doors", F, 1.5, False, "valve or pipe clanking"),
     _c("clock_tick", "doors", A, 8.0, True, "clock ticking"),
+    _c("wood_creak", "doors", F, 5.0, False, "timbers, ropes or floorboards creaking under load"),
     # vehicles
     _c("car_engine", "vehicles", F, 5.0, False, "car engine running, revving, pulling away"),
     _c("tire_skid", "vehicles", F, 1.8, False, "tires skidding, brakes screeching"),
@@ -138,6 +140,7 @@ SOUND_CLASSES: tuple[SoundClass, ...] = (
     _c("automatic_fire", "weapons", F, 3.0, False, "machine-gun fire"),
     _c("bow_arrow", "weapons", F, 1.5, False, "a bowstring, an arrow whizzing and thunking home"),
     _c("punch", "weapons", F, 1.0, False, "a punch landing"),
+    _c("sword_draw", "weapons", F, 1.5, False, "a sword drawn from its scabbard"),
     # more vehicles
     _c("helicopter", "vehicles", F, 6.0, False, "a helicopter flying over"),
     _c("motorcycle", "vehicles", F, 5.0, False, "a motorcycle revving and riding off"),

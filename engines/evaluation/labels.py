@@ -51,12 +51,15 @@ HIT_LABELS: dict[str, tuple[str, ...]] = {
     # impacts
     "glass_shatter": ("Glass", "Shatter", "Breaking", "Smash, crash"),
     "wood_break": ("Wood", "Crack", "Splinter", "Breaking", "Chop"),
-    "metal_clang": ("Clang", "Ding", "Ping"),
+    "metal_clang": ("Clang", "Ding", "Ping", "Hammer", "Chink, clink"),
     "body_fall": ("Thump, thud", "Thunk"),
     "explosion": ("Explosion", "Boom", "Eruption", "Artillery fire", "Burst, pop"),
     "debris": ("Clatter", "Smash, crash", "Breaking", "Crushing"),
     "rock_rumble": ("Rumble",),
     "twig_snap": ("Crack", "Wood", "Breaking", "Splinter"),
+    "wood_creak": ("Creak", "Squeak", "Wood"),
+    "pop": ("Burst, pop", "Bang"),
+    "sword_draw": ("Whoosh, swoosh, swish", "Clang", "Chink, clink", "Scrape"),
     "sword_clash": ("Clang", "Ding", "Zing", "Chink, clink", "Ping"),
     "glass_clink": ("Chink, clink", "Glass", "Ding", "Jingle, tinkle"),
     # doors and mechanisms

@@ -1,6 +1,14 @@
 """Impacts and breaks: modal resonators struck by short noise bursts (glass, metal, wood, stone),
 granular showers of fragments whose rate decays (shatter, debris), and low-passed noise bodies for
-heavy, soft or huge things (body fall, explosion, rumble)."""
+heavy, soft or huge things (body fall, explosion, rumble).
+
+``metal_clang``  hammer on steel (an anvil): blows damped by the workpiece, each followed by 1-2
+                 rebound taps ringing freely; dense inharmonic modes 1-8 kHz, a sharp bright click.
+``wood_break``   cracks, splintering, then the crash of the mass landing (a tree, a door, a crate)
+                 and the pieces bouncing.
+``pop``          a balloon or cork bursting: an N-shaped pressure pulse (~1 ms), tens of ms of rushing
+                 air, the rubber's low flutter and a short room tail.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -76,18 +84,51 @@ def glass_clink(p: Params) -> np.ndarray:
 
 
 def metal_clang(p: Params) -> np.ndarray:
+    """Steel struck by a hammer, as on an anvil: a blow, the hammer's rebound taps on the face, the
+    next blow, in a smith's loose rhythm (about two blows a second, each followed by 1-2 taps).
+
+    A steel block rings brightly: dozens of modes, densely and irregularly spaced between ~1 and
+    8 kHz (a thick block's bending and torsion modes: no pitch, a clang rather than a bell), each
+    split into a beating pair; the contact is a very sharp, bright click. A blow on the workpiece
+    is damped by it (a shorter ring and the thump of hammer and bar), a tap on the bare face
+    rings about twice as long."""
     rng, n, sr = p.rng, p.n, p.sr
-    f0 = rng.uniform(180, 420)
-    # Free plate/bar ratios, each mode doubled slightly apart so it beats like real metal.
-    ratios = np.array([1.0, 2.76, 5.40, 8.93, 13.34, 1.51, 3.9])
-    freqs = np.concatenate([f0 * ratios, f0 * ratios * 1.006])
-    t60 = np.tile(rng.uniform(0.6, 1.6, len(ratios)) * np.array([1.0, 0.9, 0.7, 0.5, 0.35, 0.8, 0.6]), 2)
-    gains = np.tile(np.array([1.0, 0.7, 0.5, 0.35, 0.25, 0.4, 0.4]), 2) * 0.5
-    x = strike(rng, n, sr, freqs, t60, gains, 0.002)
-    x += dsp.highpass(dsp.white(rng, n) * dsp.exp_decay(n, 0.02, sr), 2000.0, sr) * F32(0.3)
-    x = np.roll(x, int(0.01 * sr))
-    x[: int(0.01 * sr)] = 0.0
-    return dsp.widen(rng, x, sr, 0.002)
+    out = np.zeros(n, dtype=F32)
+    f = np.sort(np.exp(rng.uniform(np.log(1000.0), np.log(8000.0), 24)))
+    gains = (f / f[0]) ** -0.3 * rng.uniform(0.5, 1.0, f.size)
+    t60_free = rng.uniform(0.16, 0.28) * (f / f[0]) ** -0.5
+    freqs = np.concatenate([f, f * 1.004])
+    gains2 = np.concatenate([gains, gains * 0.6]) * 0.3
+
+    def hit(damp: float) -> np.ndarray:
+        m = int((t60_free.max() * damp + 0.02) * sr)  # until rung out 60 dB
+        x = dsp.modal_ring(m, sr, freqs * rng.uniform(0.998, 1.002), np.tile(t60_free * damp, 2), gains2, rng)
+        k = min(m, int(0.01 * sr))
+        x[:k] += dsp.highpass(dsp.white(rng, k), 2000.0, sr) * dsp.exp_decay(k, 0.003, sr) * F32(4.0)
+        return x
+
+    # The same anvil struck at (nearly) the same spots: two takes of each kind of hit, reused.
+    blows = []
+    for _ in range(2):
+        x = hit(0.5)
+        tm = min(x.size, int(0.12 * sr))
+        x[:tm] += dsp.lowpass(dsp.white(rng, tm) * dsp.attack_decay(tm, 0.0005, 0.04, sr), 900.0, sr) * F32(1.2)
+        blows.append(x)
+    taps = [hit(1.0) for _ in range(2)]
+    period = rng.uniform(0.42, 0.6)
+    t = rng.uniform(0.01, 0.03)
+    while t < p.duration - 0.1:
+        # The blow on the workpiece: damped ring plus the thump of hammer and bar.
+        dsp.add_at(out, int(t * sr), blows[int(rng.integers(0, 2))] * F32(rng.uniform(0.85, 1.0)))
+        # Rebound taps: the hammer bounced on the bare face, ringing freely.
+        tt = t
+        for k in range(int(rng.integers(1, 3))):
+            tt += rng.uniform(0.1, 0.17)
+            b = int(tt * sr)
+            if b < n - int(0.05 * sr):
+                dsp.add_at(out, b, taps[int(rng.integers(0, 2))] * F32(rng.uniform(0.3, 0.5) / (1 + k)))
+        t += period * rng.uniform(0.6, 1.4)
+    return dsp.widen(rng, out, sr, 0.002)
 
 
 def sword_clash(p: Params) -> np.ndarray:
@@ -113,20 +154,28 @@ def sword_clash(p: Params) -> np.ndarray:
 
 
 def wood_break(p: Params) -> np.ndarray:
+    """Wood giving way (a falling tree, a door or crate smashed): the fibres crack a few times in
+    quick succession (broadband snaps ringing the wood's low modes), splinter (a dense rip of tiny
+    snaps), then the mass crashes down: a heavy hit (a thud under the burst of everything breaking
+    at once, rough as branches and pieces give one after another) and the pieces bouncing."""
     rng, n, sr = p.rng, p.n, p.sr
     out = np.zeros((n, 2), dtype=F32)
-    # A few cracks as the fibres give, then splinters, then the pieces land.
     t = 0.02
-    m = int(0.4 * sr)
-    for k in range(int(rng.integers(2, 5))):
-        crack = strike(rng, m, sr, rng.uniform(180, 1200, 5), rng.uniform(0.04, 0.15, 5), rng.uniform(0.3, 1.0, 5), 0.003)
-        crack += dsp.bandpass(dsp.white(rng, m) * dsp.exp_decay(m, 0.03, sr), 800.0, 6000.0, sr) * F32(0.8)
+    m = int(0.3 * sr)
+    for k in range(int(rng.integers(2, 4))):
+        crack = strike(rng, m, sr, rng.uniform(200, 1500, 5), rng.uniform(0.03, 0.1, 5), rng.uniform(0.3, 1.0, 5), 0.002)
+        crack += dsp.bandpass(dsp.white(rng, m) * dsp.exp_decay(m, 0.02, sr), 600.0, 7000.0, sr) * F32(2.0)
         dsp.add_at(out, int(t * sr), dsp.pan(crack * F32(rng.uniform(0.5, 1.0)), rng.uniform(-0.3, 0.3)))
-        t += rng.uniform(0.02, 0.12)
-    out += shower(p, t, 250, 0.08, (1500, 5000), (0.015, 0.03)) * F32(0.8)
-    land = int(min(p.duration - 0.3, t + rng.uniform(0.25, 0.5)) * sr)
-    thud = strike(rng, int(0.3 * sr), sr, rng.uniform(120, 400, 3), (0.1, 0.08, 0.06), (1.0, 0.6, 0.4), 0.005)
-    dsp.add_at(out, land, dsp.pan(thud * F32(0.6), rng.uniform(-0.3, 0.3)))
+        t += rng.uniform(0.03, 0.1)
+    out += shower(p, t, 300, 0.1, (1500, 5000), (0.01, 0.03)) * F32(2.0)
+    land = min(p.duration - 0.4, t + rng.uniform(0.15, 0.3))
+    a = int(land * sr)
+    cm = n - a
+    hit = dsp.white(rng, cm) * dsp.attack_decay(cm, 0.002, 0.35, sr)
+    crash = dsp.lowpass(hit, 250.0, sr) * F32(3.0) + dsp.bandpass(hit, 300.0, 6000.0, sr) * F32(1.5)
+    crash = crash * dsp.smooth_random(rng, cm, 30.0, sr, 0.4, 1.0)
+    dsp.add_at(out, a, dsp.widen(rng, crash, sr, 0.004))
+    out += shower(p, land + 0.01, 120, 0.3, (250, 2500), (0.02, 0.06), modes=(1.0, 1.7, 2.9)) * F32(1.5)
     return out
 
 
@@ -212,8 +261,31 @@ def rock_rumble(p: Params) -> np.ndarray:
     return out + knocks * F32(0.3) * env[:, None]
 
 
+def pop(p: Params) -> np.ndarray:
+    """A balloon (or a cork, a bubble of wrap) bursting: the skin tears faster than the air can
+    follow, so the stored overpressure leaves as one sharp N-shaped pressure pulse (~1 ms; a
+    broadband bang, its energy peaking 1-4 kHz for a party balloon), the torn rubber slaps (a
+    short low flutter), and the room answers with a short bright tail."""
+    rng, n, sr = p.rng, p.n, p.sr
+    a = int(rng.uniform(0.02, 0.06) * sr)
+    m = min(n - a, int(0.3 * sr))
+    dry = np.zeros(n, dtype=F32)
+    # The N-wave: a jump to the overpressure, a linear fall through zero to the suction, a jump back.
+    w = max(4, int(rng.uniform(0.0006, 0.0015) * sr))
+    nwave = np.linspace(1.0, -1.0, w, dtype=F32)
+    x = np.zeros(m, dtype=F32)
+    x[:w] = nwave * F32(1.5)
+    # The burst itself is rough: turbulent noise as the air rushes out and the skin shreds (tens of ms).
+    x += dsp.bandpass(dsp.white(rng, m), 700.0, 9000.0, sr) * dsp.attack_decay(m, 0.0002, rng.uniform(0.08, 0.14), sr) * F32(1.0)
+    # Rubber flaps snapping back: a brief low flutter.
+    x += dsp.bandpass(dsp.white(rng, m), 150.0, 700.0, sr) * dsp.attack_decay(m, 0.001, 0.04, sr) * F32(0.6)
+    dry[a:a + m] = x
+    out = dsp.reverb_tail(rng, dry, sr, rng.uniform(0.6, 1.0), 0.6, 0.01, 5000.0)
+    return out
+
+
 GENERATORS = {
     "glass_shatter": glass_shatter, "wood_break": wood_break, "metal_clang": metal_clang, "body_fall": body_fall,
     "explosion": explosion, "debris": debris, "rock_rumble": rock_rumble, "twig_snap": twig_snap,
-    "sword_clash": sword_clash, "glass_clink": glass_clink,
+    "sword_clash": sword_clash, "glass_clink": glass_clink, "pop": pop,
 }

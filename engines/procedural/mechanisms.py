@@ -1,5 +1,10 @@
 """Doors and mechanisms: stick-slip friction (creaks, squeaks) exciting wood or metal resonances,
-slams as low panel modes plus a latch click, jingles and clanks as struck metal modes, clock ticks."""
+slams as low panel modes plus a latch click, jingles and clanks as struck metal modes, clock ticks.
+
+``wood_creak``  timbers and ropes under a changing load (a ship on the swell, old floorboards, a
+                rope over a beam): slow stick-slip whose slip rate (the creak's pitch) glides and
+                wanders, knocking damped plank modes, from one to three sources at each roll.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -167,3 +172,51 @@ def clock_tick(p: Params) -> np.ndarray:
         x[:k] += dsp.highpass(dsp.white(rng, k), 4000.0, sr) * dsp.exp_decay(k, 0.0007, sr) * F32(0.5)
         dsp.add_at(out, int(ti * sr), x * F32(g * rng.uniform(0.9, 1.0)))
     return out
+
+
+def creak(rng: np.random.Generator, m: int, sr: int, rate_lo: float, rate_hi: float, modes, jitter: float = 0.5) -> np.ndarray:
+    """One creak of wood under load (``m`` samples): stick-slip whose slip rate glides up and
+    back down as the load comes and goes, each slip knocking the timber's damped modes.
+
+    The slip rate (~50-250 slips/s for planks, faster for a rope on a belaying pin) is the creak's
+    pitch; it wanders (``jitter``) because the grain's grip varies, which is what makes it a
+    groan and not a tone."""
+    dur = m / sr
+    peak = rng.uniform(0.3, 0.7) * dur
+    rate = dsp.segment_env(m, [(0.0, rate_lo), (peak, rate_hi), (dur, rate_lo * rng.uniform(0.8, 1.2))], sr)
+    rate = rate * dsp.smooth_random(rng, m, 5.0, sr, 0.8, 1.2)
+    x = stick_slip(rng, rate, sr, jitter)
+    freqs = np.asarray(modes) * rng.uniform(0.95, 1.05, len(modes))
+    body = dsp.modal_bank(x, freqs, np.full(len(modes), 0.04), (1.0, 0.8, 0.6, 0.45, 0.3)[: len(modes)], sr)
+    # The rub itself: a little friction noise riding on the slips.
+    body += dsp.bandpass(dsp.white(rng, m), 800.0, 4000.0, sr) * dsp.one_pole_lp(np.abs(x), 200.0, sr) * F32(0.6)
+    swell = np.sin(np.pi * np.linspace(0.0, 1.0, m)).astype(F32) ** F32(0.7)
+    return dsp.bandpass(body, 120.0, 5000.0, sr) * swell
+
+
+def wood_creak(p: Params) -> np.ndarray:
+    """Timbers and ropes under a changing load: a ship rolling on the swell (or old floorboards,
+    a rope on a beam). Creaks come with each roll, 2-4 s apart, one to three sources at a time
+    (the hull's planks low and slow, the mast's step, a rope over wood higher and tighter), each
+    in its own place in the stereo field."""
+    rng, n, sr = p.rng, p.n, p.sr
+    out = np.zeros((n, 2), dtype=F32)
+    # Sources: (slip rate range, modes): hull planking, a heavy beam, a rope on a pin.
+    sources = [((45.0, 180.0), rng.uniform(600, 1040) * np.array([1.0, 1.6, 2.7, 4.1, 5.9])),
+               ((75.0, 270.0), rng.uniform(1200, 2000) * np.array([1.0, 1.45, 2.3, 3.4])),
+               ((180.0, 480.0), rng.uniform(2400, 3600) * np.array([1.0, 1.8, 2.9]))]
+    places = rng.uniform(-0.7, 0.7, len(sources))
+    period = rng.uniform(1.8, 3.6) / (0.7 + 0.6 * p.intensity)
+    t = rng.uniform(0.05, 0.6)
+    while t < p.duration - 0.3:
+        for k in rng.permutation(len(sources))[: int(rng.integers(1, 4))]:
+            (lo, hi), modes = sources[k]
+            m = int(min(rng.uniform(0.6, 1.8), p.duration - t) * sr)
+            if m < int(0.2 * sr):
+                continue
+            a = int((t + rng.uniform(0.0, 0.8)) * sr)
+            x = creak(rng, m, sr, lo * rng.uniform(0.8, 1.2), hi * rng.uniform(0.8, 1.2), modes)
+            dsp.add_at(out, a, dsp.pan(x * F32(rng.uniform(0.5, 1.0)), places[k]))
+        t += period * rng.uniform(0.7, 1.3)
+    return out
+

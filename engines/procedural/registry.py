@@ -25,6 +25,7 @@ GENERATORS: dict[str, Generator] = {
     "door_creak": mechanisms.door_creak, "door_slam": mechanisms.door_slam,
     "gate_squeak": mechanisms.gate_squeak, "keys_jingle": mechanisms.keys_jingle,
     "valve_clank": mechanisms.valve_clank, "clock_tick": mechanisms.clock_tick,
+    "wood_creak": mechanisms.wood_creak,
     # vehicles
     "car_engine": vehicles.car_engine, "tire_skid": vehicles.tire_skid, "car_horn": vehicles.car_horn,
     "train_passing": vehicles.train_passing, "traffic": vehicles.traffic, "engine_roar": vehicles.engine_roar,

@@ -113,7 +113,7 @@ LEXICON: dict[str, list[str]] = {
         "lapping", "lap against", "water lapping", "lapping water", "hull", "dock", "pier",
         "jetty", "harbor", "harbour", "marina", "boat", "rowboat", "moored", "mooring",
         "wharf", "lake", "pond", "lagoon", "water against", "gentle water", "calm water",
-        "ripple", "rippling", "?ship creak", "canal boat", "ferry",
+        "ripple", "rippling", "canal boat", "ferry",
     ],
     # footsteps (generic words; see SURFACES)
     "@footsteps": [
@@ -152,6 +152,8 @@ LEXICON: dict[str, list[str]] = {
         "branch break", "beam crack", "axe", "hack", "wood chop",
         "log split", "splitting log", "crack@0.9", "~wood", "~wooden", "barricade",
         "smash@0.9", "crash through", "crate",
+        "fell tree@2.5", "fells tree@2.5", "felled tree@2.5", "tree crash@2.5", "tree falls@2.5", "oak falls@2.5",
+        "tree crashes@2.5", "tree topples@2.5", "tree crash ground@3.5", "fells@2", "felled@2", "tree come down@2.5",
     ],
     "metal_clang": [
         "shell casing@2.5", "casing@1.5", "casings@1.5", "brass casing@2.5", "bullet casing@2.5",
@@ -180,7 +182,7 @@ LEXICON: dict[str, list[str]] = {
         "mine", "dynamite", "tnt", "boom", "kaboom", "kablam", "burst", "blast wave",
         "artillery", "shell", "shelling", "mortar", "cannon", "cannonfire", "cannon fire",
         "missile", "rocket hit", "airstrike", "bombard", "barrage", "firework", "fireworks",
-        "bang", "?pop", "eruption", "erupt", "volcano",
+        "bang", "eruption", "erupt", "volcano",
         "?blow",
     ],
     "debris": [
@@ -214,14 +216,25 @@ LEXICON: dict[str, list[str]] = {
         "?whip", "?whip crack@2.5", "?lash",
         "sword", "blade", "blades clash", "sword clash", "clash", "clashing", "steel on steel",
         "swordfight", "sword fight", "duel", "dueling", "fencing", "parry", "parrying",
-        "swing sword", "draw sword", "unsheath", "sheath", "scabbard", "dagger", "knife",
+        "swing sword", "dagger", "knife",
         "machete", "katana", "rapier", "saber", "sabre", "slash", "slashing", "stab",
         "stabbing", "cut", "slice", "spear", "axe clash", "weapon clash", "weapons clash",
         "melee", "combat", "battle", "fight", "fighting", "skirmish", "swish", "whoosh",
         "swoosh", "zip",
     ],
+    "sword_draw": [
+        "draw sword@2.5", "draws sword@2.5", "drew sword@2.5", "sword drawn@2.5", "draw blade@2.5", "blade drawn@2.5",
+        "draw steel@2.5", "draws steel@2.5", "drew steel@2.5", "draw weapon@2", "unsheath@2.5", "unsheathe@2.5",
+        "unsheathes@2.5", "unsheathed@2.5", "sheath", "scabbard", "pull sword from@2.5", "sword from scabbard@3",
+        "draw knife@2.5", "draw dagger@2.5", "shing",
+    ],
+    "pop": [
+        "pop", "pops", "popping", "popped", "balloon", "balloons", "balloon pop@2.5", "balloon burst@2.5",
+        "balloon bursts@2.5", "cork pop@2.5", "cork", "uncork", "champagne cork@2.5", "bubble wrap@2.5",
+        "popgun", "pop gun",
+    ],
     "glass_clink": [
-        "?cork", "?cork pop@2.5", "?uncork", "champagne", "ice clink@2.5", "ice cubes@2",
+        "champagne", "ice clink@2.5", "ice cubes@2",
         "clink", "clinking", "glasses clink", "toast", "cheers@0.6", "tinkl", "tinkling",
         "glass", "glasses", "mug", "mugs", "tankard", "tankards", "cup", "cups", "teacup",
         "wine glass", "bottle", "bottles", "pour drink", "pouring drink", "pour a drink",
@@ -230,13 +243,19 @@ LEXICON: dict[str, list[str]] = {
     ],
     # doors and mechanisms
     "door_creak": [
-        "hull groan@2.5", "hull creak@2.5", "rope creak@2.5", "ropes creak@2.5", "timber creak@2.5", "mast creak@2.5",
         "~groan", "door groan@2", "hinge groan@2", "?door slide@2", "?doors slide@2", "?sliding door@2",
         "door", "door creak", "creaking door", "creak", "creaky", "creaking", "door open",
         "open door", "door swing", "groan of a door", "hinge", "hinges", "squeaky door",
         "door ajar", "trapdoor", "hatch", "cellar door", "wardrobe", "cupboard", "cabinet",
-        "chest open", "lid creak", "floor creak@0.9", "drawer", "shutter", "shutters",
+        "chest open", "lid creak", "drawer", "shutter", "shutters",
         "coffin", "crypt door", "old door", "wooden door",
+    ],
+    "wood_creak": [
+        "hull groan@2.5", "hull creak@2.5", "rope creak@2.5", "ropes creak@2.5", "timber creak@2.5", "timbers creak@2.5",
+        "mast creak@2.5", "ship creak@2.5", "boat creak@2.5", "rigging creak@2.5", "rigging@1.5", "deck creak@2.5",
+        "beam creak@2.5", "floorboards creak@3", "floorboard creak@3", "creaking floorboards@3", "plank creak@2.5",
+        "rope under load@3", "taut rope@2", "timbers groan@2.5", "creaking timber@2.5", "creaking ship@2.5",
+        "creaking hull@2.5", "ship groan@2.5", "rope strain@2.5", "ropes strain@2.5",
     ],
     "door_slam": [
         "door slam", "slam", "slamming", "slammed", "slam shut", "door shut", "shut",
