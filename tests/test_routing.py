@@ -45,11 +45,12 @@ def _env():
     return {k: v for k, v in os.environ.items() if k != "SOUNDWEAVER_EMBEDDINGS"}
 
 
-async def session_until(address, cue_text: str, done, seconds: float = 8.0):
-    """Cue ``cue_text`` at once; collect plan events and notices of that cue until ``done``."""
+async def session_until(address, cue_text: str, done, seconds: float = 8.0, script: str = ""):
+    """Cue ``cue_text`` (or the cue sheet's ``script``) at once; collect plan events and notices of
+    that cue until ``done``."""
     events, notices = {}, []
     async with SessionClient(address, FMT) as c:
-        cue = await c.cue(cue_text)
+        cue = await c.cue(cue_text, script=script)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         async for msg in c.messages():
@@ -222,19 +223,9 @@ def test_a_pinned_cue_plays_its_recordings_live_and_a_bad_pin_fails_the_start(li
                      'files = ["doors_steel_door_*.ogg"]\n')
     s = ServerProcess("--library", str(library_index), "--cues", str(sheet))
     try:
-        async def go():
-            events = {}
-            async with SessionClient(s.address, FMT) as c:
-                cue = await c.cue(script="front_door")
-                async for msg in c.messages():
-                    kind = msg.WhichOneof("kind")
-                    if kind == "audio":
-                        await c.ack(msg.audio.start_frame + msg.audio.frames)
-                    elif kind == "plan":
-                        events.update({e.id: e for e in msg.plan.events if e.cue_id == cue})
-                    if any(e.state == pb.EVENT_STATE_PLAYED for e in events.values()):
-                        return events
-        events = run(go())
+        events, _ = run(session_until(s.address, "", lambda ev, ns: any(e.state == pb.EVENT_STATE_PLAYED
+                                                                         for e in ev.values()),
+                                      seconds=30.0, script="front_door"))
     finally:
         s.stop()
     played = [e for e in events.values() if e.state == pb.EVENT_STATE_PLAYED]

@@ -29,19 +29,12 @@ EMBED_MAX_CLASSES = 2
 
 
 @lru_cache(maxsize=1)
-def _phrases() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
-    """first stem -> ((class, stems of the phrase), ...): sure phrases only."""
-    weak = set()
-    for cls, phrases in lx.LEXICON.items():
-        for p in phrases:
-            if p.lstrip("?").startswith("~"):
-                weak.add((cls, lx._parse_entry(p)[0]))
-    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    for e in lx.compiled():
-        if e.proxy or e.sound_class.startswith("@") or (e.sound_class, e.tokens) in weak:
-            continue
-        out.setdefault(e.tokens[0], []).append((e.sound_class, e.tokens))
-    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+def _sure_phrases() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """first stem -> ((class, stems of the phrase), ...): the lexicon's index without stand-ins,
+    weak context words and the footsteps family (not synonyms of anything)."""
+    return {k: tuple(dict.fromkeys((e.sound_class, e.tokens) for e in v
+                                   if not (e.proxy or e.weak or e.sound_class.startswith("@"))))
+            for k, v in lx.by_first_token().items()}
 
 
 def classes_of(words: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -49,7 +42,7 @@ def classes_of(words: Iterable[str]) -> dict[str, frozenset[str]]:
     have = set(words)
     out: dict[str, set[str]] = {}
     for s in have:
-        for cls, toks in _phrases().get(s, ()):
+        for cls, toks in _sure_phrases().get(s, ()):
             if all(t in have for t in toks):
                 out.setdefault(cls, set()).update(t for t in toks if t not in lx.STOPWORD_STEMS)
     return {c: frozenset(v) for c, v in out.items()}

@@ -48,16 +48,11 @@ def engine_tone(rng, fire: np.ndarray, sr: int, roughness: float = 0.3, load=Non
 
 
 def _drive_by(rng, n: int, sr: int, dur: float):
-    """Geometry of a vehicle passing on a road: (gain, Doppler factor, pan) per sample."""
+    """A vehicle passing on a road (a tractor, a car in a lane): ``_flyover`` at 8-16 m/s, 4-10 m."""
     t_pass = rng.uniform(0.45, 0.6) * dur
-    speed = rng.uniform(8.0, 16.0)  # m/s: a tractor, a car in a lane
+    speed = rng.uniform(8.0, 16.0)
     d0 = rng.uniform(4.0, 10.0)
-    t = dsp.times(n, sr)
-    x = F32(speed) * (t - F32(t_pass))
-    r = np.sqrt(x * x + F32(d0 * d0))
-    gain = F32(d0) / r
-    doppler = F32(343.0) / (F32(343.0) + x / r * F32(speed))
-    return gain, doppler, np.clip(x / F32(2.5 * d0), -0.9, 0.9).astype(F32)
+    return _flyover(n, sr, dur, t_pass, speed, d0, pan_span=2.5)
 
 
 @dsp.rendered_at_low_rate
@@ -249,14 +244,15 @@ def helicopter(p: Params) -> np.ndarray:
     return dsp.at_low_rate(_helicopter, p)
 
 
-def _flyover(n: int, sr: int, dur: float, t_pass: float, speed: float, d0: float):
-    """Geometry of a straight pass: (gain, Doppler factor, pan) per sample."""
+def _flyover(n: int, sr: int, dur: float, t_pass: float, speed: float, d0: float, pan_span: float = 3.0):
+    """Geometry of a straight pass at ``speed`` m/s, ``d0`` m from the listener at ``t_pass``:
+    (gain, Doppler factor, pan) per sample; the pan is full ``pan_span`` closest distances away."""
     t = dsp.times(n, sr)
     x = F32(speed) * (t - F32(t_pass))
     r = np.sqrt(x * x + F32(d0 * d0))
     gain = F32(d0) / r
     doppler = F32(343.0) / (F32(343.0) + x / r * F32(speed))
-    return gain, doppler, np.clip(x / F32(3.0 * d0), -0.9, 0.9).astype(F32)
+    return gain, doppler, np.clip(x / F32(pan_span * d0), -0.9, 0.9).astype(F32)
 
 
 def _helicopter(p: Params) -> np.ndarray:

@@ -1031,6 +1031,7 @@ class Entry:
     weight: float
     sound_class: str
     proxy: bool = False
+    weak: bool = False  # ``~phrase``: context words of the class, not a name for its sound
     ordered: bool = False  # the tokens must occur in this order ("runs through water", not "water runs")
 
 
@@ -1046,7 +1047,7 @@ def compiled() -> tuple[Entry, ...]:
         for p in phrases:
             toks, w = _parse_entry(p)
             if toks:
-                out.append(Entry(toks, w, cls, is_proxy(p)))
+                out.append(Entry(toks, w, cls, is_proxy(p), p.lstrip("?").startswith("~")))
     # footsteps on a surface: any generic footsteps word + any surface word (scores 2+)
     generic = [_parse_entry(p)[0] for p in LEXICON["@footsteps"] if not p.lstrip("?").startswith("~")]
     for cls, surface_words in SURFACES.items():

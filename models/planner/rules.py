@@ -279,8 +279,14 @@ def unknown_source(stem_list: list[str], matches: list[Match]) -> bool:
     verb_at = best.position
     if any(m.proxy and not (m.tokens & best.tokens) and m.position < verb_at for m in matches[1:]):
         return True
-    known = lx.vocabulary() | _context_words() | _MODIFIER_ONLY | lx.STOPWORD_STEMS | set(lx.STOPWORDS)
+    known = _known_words()
     return any(s not in known and s.isalpha() and len(s) > 2 for s in stem_list[:verb_at])
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    """Every stem the planner understands: lexicon, scene and emotion words, modifiers, stop words."""
+    return lx.vocabulary() | _context_words() | _MODIFIER_ONLY | lx.STOPWORD_STEMS | frozenset(lx.STOPWORDS)
 
 
 def _in_order(stem_list: list[str], tokens: tuple[str, ...]) -> bool:
